@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# advisor: `make deps` installs what is missing, `make` builds, `make test` tests.
+
+OUTPUT := .output
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+LIBS_PC := libbpf libelf zlib json-c libseccomp
+VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+
+WERROR := $(if $(filter true,$(CI)),-Werror,)
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR) \
+	-std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -I. -DADVISOR_VERSION='"$(VERSION)"' \
+	$(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null) $(EXTRA_CFLAGS)
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null) -lm
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) -I$(OUTPUT) -I.
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+LIB_SRCS := $(filter-out advisor/main.c,$(wildcard advisor/*.c probes/*.c reports/*.c))
+LIB_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(LIB_SRCS))
+MAIN_OBJ := $(OUTPUT)/obj/advisor/main.o
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+INTEG_SRCS := $(wildcard tests/integration/*.c)
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRCS))
+
+DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
+	libseccomp-dev libcriterion-dev pkg-config python3 strace linux-perf \
+	chromium iproute2
+
+.PHONY: all deps test test-unit test-cli test-integration demo bench install clean test-asan
+
+all: advisor
+
+# Installs the Debian packages that are missing; does nothing when all are there.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(OUTPUT) $(OUTPUT)/obj/advisor $(OUTPUT)/obj/probes $(OUTPUT)/obj/reports $(OUTPUT)/workloads:
+	$(Q)mkdir -p $@
+
+# vmlinux.h comes from the running kernel's BTF: CO-RE relocates the
+# programs on other kernels at load time.
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,VMLINUX,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/abi.h $(wildcard bpf/*.bpf.h) $(OUTPUT)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/obj/%.o: %.c $(wildcard advisor/*.h probes/*.h reports/*.h bpf/abi.h) $(SKELS) \
+		| $(OUTPUT)/obj/advisor $(OUTPUT)/obj/probes $(OUTPUT)/obj/reports
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/libadvisor.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+advisor: $(MAIN_OBJ) $(OUTPUT)/libadvisor.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/workloads/%: tests/workloads/%.c | $(OUTPUT)/workloads
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -Wall -D_GNU_SOURCE $< -o $@ -lpthread -lm
+
+$(OUTPUT)/unit-tests: $(UNIT_SRCS) $(OUTPUT)/libadvisor.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(UNIT_SRCS) $(OUTPUT)/libadvisor.a $(LDLIBS) -lcriterion -o $@
+
+$(OUTPUT)/integration-tests: $(INTEG_SRCS) $(wildcard tests/integration/*.h) $(OUTPUT)/libadvisor.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(INTEG_SRCS) $(OUTPUT)/libadvisor.a $(LDLIBS) -lcriterion -o $@
+
+test-unit: $(OUTPUT)/unit-tests
+	$(OUTPUT)/unit-tests --jobs 1
+
+test-cli: advisor
+	tests/cli/run.sh ./advisor
+
+test-integration: advisor $(WORKLOADS) $(OUTPUT)/integration-tests
+	ADVISOR=$(CURDIR)/advisor WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
+		$(OUTPUT)/integration-tests --jobs 1
+
+test: test-unit test-cli test-integration
+
+test-asan:
+	$(MAKE) OUTPUT=.output-asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDLIBS="-fsanitize=address,undefined" test-unit test-cli
+
+demo: advisor $(WORKLOADS)
+	./advisor run -o demo-report.json -- $(OUTPUT)/workloads/demo
+	@echo "wrote demo-report.json"
+
+bench: advisor $(WORKLOADS)
+	tests/bench/bench.sh ./advisor $(OUTPUT)/workloads
+
+install: advisor
+	install -D -m 0755 advisor $(DESTDIR)$(PREFIX)/sbin/advisor
+
+clean:
+	rm -rf $(OUTPUT) .output-asan advisor demo-report.json demo-report.html

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The only header the BPF programs and user space share: plain structs of
+ * fixed-width fields, no pointers, units in the names.
+ */
+#ifndef ADVISOR_BPF_ABI_H
+#define ADVISOR_BPF_ABI_H
+
+/* log2 histogram slots: slot k holds waits in [2^k, 2^(k+1)) ns; the last
+ * slot (2^39 ns, about 9 minutes) takes everything longer. */
+#define MAX_SLOTS 40
+/* x86_64 syscall numbers stay below 512; slot MAX_SYSCALLS - 1 holds waits
+ * outside any syscall (major page faults, stops). */
+#define MAX_SYSCALLS 512
+#define NOT_IN_SYSCALL (MAX_SYSCALLS - 1)
+#define MAX_THREADS 65536
+#define MAX_PROCS 32768
+#define MAX_PEERS 16384
+#define COMM_LEN 16
+#define EXE_LEN 128
+#define ARGV0_LEN 64
+
+/* Why a thread was off CPU and not runnable (SPEC section 3). */
+enum cause {
+	CAUSE_NET,
+	CAUSE_DISK,
+	CAUSE_POLL,
+	CAUSE_LOCK,
+	CAUSE_SLEEP,
+	CAUSE_CHILD,
+	CAUSE_IPC,
+	CAUSE_OTHER,
+	NR_CAUSES,
+};
+
+/*
+ * What a syscall's wait means, set per syscall number by user space (names
+ * resolved with libseccomp) into the BPF side's read-only table. CLASS_FD
+ * syscalls take the cause from the kind of file behind their first argument.
+ */
+enum syscall_class {
+	CLASS_OTHER,
+	CLASS_FD,
+	CLASS_NET,
+	CLASS_DISK,
+	CLASS_POLL,
+	CLASS_LOCK,
+	CLASS_SLEEP,
+	CLASS_CHILD,
+	CLASS_IPC,
+	CLASS_OPEN, /* open*, path-based: disk */
+};
+
+/* Per-thread account, one entry of the thread_stats map keyed by tid. */
+struct thread_stats {
+	__u32 pid;
+	__u32 tid;
+	__u32 ppid;
+	__u32 exited; /* 1 once the thread's last switch-out was seen */
+	__s32 exit_code; /* task->exit_code at exit: wait(2) status encoding */
+	__u32 pad;
+	__u64 start_ns; /* CLOCK_MONOTONIC */
+	__u64 end_ns;
+	__u64 cpu_ns;
+	__u64 runq_wakeup_ns;
+	__u64 runq_preempt_ns;
+	__u64 blocked_ns[NR_CAUSES];
+	__u64 internal_ns[NR_CAUSES];
+	char comm[COMM_LEN];
+};
+
+/* Per-process identity, keyed by tgid; written at fork and exec. */
+struct proc_info {
+	__u32 pid;
+	__u32 ppid;
+	char exe[EXE_LEN];
+	char argv0[ARGV0_LEN];
+};
+
+struct wait_hist {
+	__u64 count;
+	__u64 total_ns;
+	__u64 max_ns;
+	__u64 slots[MAX_SLOTS];
+};
+
+/* Per syscall with -S: latency of every call, not only waits. */
+struct syscall_hist {
+	__u64 count;
+	__u64 errors;
+	__u64 total_ns;
+	__u64 max_ns;
+	__u64 slots[MAX_SLOTS];
+};
+
+/* Running totals of the whole tree, read once per timeline bucket. */
+struct tree_totals {
+	__u64 cpu_ns;
+	__u64 runq_ns;
+	__u64 io_ns; /* external net + disk + poll + ipc */
+	__u64 other_ns; /* every other blocked time */
+	__u64 events;
+	__u64 dropped;
+	__u64 anomalies; /* transitions out of an unexpected state */
+};
+
+struct conn_totals {
+	__u64 accepted;
+	__u64 connected;
+	__u64 closed;
+	__s64 open;
+	__u64 peak_open;
+	__u64 peers_dropped;
+};
+
+/* Key of the distinct-peers set: IPv4 is stored as IPv4-mapped IPv6. */
+struct peer_key {
+	__u8 addr[16];
+	__u32 port; /* 0 for accepted connections: a client's port says nothing */
+};
+
+#endif /* ADVISOR_BPF_ABI_H */

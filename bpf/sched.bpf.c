@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Thread-state accounting of the traced tree from the scheduler tracepoints
+ * alone: every nanosecond of a member thread is on CPU, waiting for a CPU,
+ * or blocked on a cause read from the task at switch-out. No per-syscall
+ * probe is involved (SPEC section 3, "Cost").
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "abi.h"
+#include "hist.bpf.h"
+#include "tree.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Syscall number -> enum syscall_class, filled from libseccomp names. */
+const volatile __u8 syscall_class[MAX_SYSCALLS] = {};
+
+/* task->__state bits (include/linux/sched.h) */
+#define TASK_INTERRUPTIBLE 0x0001
+#define TASK_UNINTERRUPTIBLE 0x0002
+#define TASK_STOPPED 0x0004
+#define TASK_TRACED 0x0008
+#define TASK_DEAD_STATE 0x0080
+#define TASK_BLOCKING_BITS (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE | TASK_STOPPED | TASK_TRACED)
+
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__type(key, __u32);
+	__type(value, struct thread_stats);
+} thread_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_PROCS);
+	__type(key, __u32);
+	__type(value, struct proc_info);
+} proc_infos SEC(".maps");
+
+/* index cause * 2 + internal */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_CAUSES * 2);
+	__type(key, __u32);
+	__type(value, struct wait_hist);
+} cause_hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct wait_hist);
+} syscall_waits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tree_totals);
+} totals SEC(".maps");
+
+/*
+ * Interrupt nesting per CPU. Interrupts run on top of whatever task they
+ * land on, so at sched_waking `current` is a waker only in task context.
+ * This kernel has no CONFIG_KALLSYMS_ALL, so preempt_count cannot be read;
+ * the irq/softirq/timer tracepoints keep these counters instead.
+ */
+struct irq_depth {
+	__u32 hard; /* hardirq and timer handlers */
+	__u32 soft;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct irq_depth);
+} irq_depths SEC(".maps");
+
+static __always_inline struct tree_totals *totals_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&totals, &zero);
+}
+
+static __always_inline void count_drop(void)
+{
+	struct tree_totals *t = totals_get();
+
+	if (t)
+		t->dropped++;
+}
+
+static __always_inline void count_anomaly(void)
+{
+	struct tree_totals *t = totals_get();
+
+	if (t)
+		t->anomalies++;
+}
+
+static __always_inline __u32 parent_tgid(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, real_parent, tgid);
+}
+
+static __always_inline struct thread_stats *stats_create(struct task_struct *t, __u64 now)
+{
+	struct thread_stats z = {};
+	__u32 tid = t->pid;
+
+	z.pid = t->tgid;
+	z.tid = tid;
+	z.ppid = parent_tgid(t);
+	z.start_ns = now;
+	bpf_probe_read_kernel_str(z.comm, sizeof(z.comm), t->comm);
+	if (bpf_map_update_elem(&thread_stats, &tid, &z, BPF_ANY)) {
+		count_drop();
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&thread_stats, &tid);
+}
+
+static __always_inline struct thread_stats *stats_get(struct task_struct *t, __u64 now)
+{
+	__u32 tid = t->pid;
+	struct thread_stats *st = bpf_map_lookup_elem(&thread_stats, &tid);
+
+	return st ? st : stats_create(t, now);
+}
+
+static __always_inline bool is_loopback_sock(struct socket *sock)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	__u16 family;
+
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family == AF_UNIX)
+		return true;
+	if (family == AF_INET) {
+		__u32 daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+
+		/* a listener has no peer: judge it by its bound address */
+		if (!daddr)
+			daddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		return daddr == 0 || (daddr & 0xff) == 127;
+	}
+	if (family == AF_INET6) {
+		struct in6_addr a = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
+		__u32 w0 = a.in6_u.u6_addr32[0], w1 = a.in6_u.u6_addr32[1];
+		__u32 w2 = a.in6_u.u6_addr32[2], w3 = a.in6_u.u6_addr32[3];
+
+		if (!w0 && !w1 && !w2 && (w3 == bpf_htonl(1) || !w3))
+			return true;
+		/* IPv4-mapped 127.x */
+		return !w0 && !w1 && w2 == bpf_htonl(0xffff) && (w3 & 0xff) == 127;
+	}
+	return false;
+}
+
+/* The cause of a wait in an fd-based syscall, from the kind of file behind fd. */
+static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loopback)
+{
+	struct files_struct *files = BPF_CORE_READ(t, files);
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *f = NULL;
+	unsigned int max_fds;
+	umode_t mode;
+
+	if (!files || fd < 0)
+		return CAUSE_OTHER;
+	fdt = BPF_CORE_READ(files, fdt);
+	max_fds = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned long)fd >= max_fds)
+		return CAUSE_OTHER;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return CAUSE_OTHER;
+	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	switch (mode & S_IFMT) {
+	case S_IFSOCK:
+		*loopback = is_loopback_sock((struct socket *)BPF_CORE_READ(f, private_data));
+		return CAUSE_NET;
+	case S_IFREG:
+	case S_IFBLK:
+	case S_IFDIR:
+		return CAUSE_DISK;
+	default:
+		/* pipes, FIFOs, character devices, anon inodes (eventfd...) */
+		return CAUSE_IPC;
+	}
+}
+
+/* Runs in prev's own context at its switch-out. */
+static __always_inline void classify_wait(struct task_struct *t, struct task_state *s,
+					  unsigned int prev_state)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	long arg0 = BPF_CORE_READ(regs, di);
+	__u32 cls;
+
+	s->loopback = 0;
+	if (prev_state & (TASK_STOPPED | TASK_TRACED)) {
+		s->cause = CAUSE_OTHER;
+		s->sys = NOT_IN_SYSCALL;
+		return;
+	}
+	if (nr < 0 || nr >= NOT_IN_SYSCALL) {
+		/* not in a syscall: an uninterruptible wait is a major page fault */
+		s->sys = NOT_IN_SYSCALL;
+		s->cause = (prev_state & TASK_UNINTERRUPTIBLE) ? CAUSE_DISK : CAUSE_OTHER;
+		return;
+	}
+	s->sys = nr;
+	cls = syscall_class[nr & (MAX_SYSCALLS - 1)];
+	switch (cls) {
+	case CLASS_FD:
+		s->cause = fd_cause(t, arg0, &s->loopback);
+		break;
+	case CLASS_NET:
+		s->cause = CAUSE_NET;
+		break;
+	case CLASS_DISK:
+	case CLASS_OPEN:
+		s->cause = CAUSE_DISK;
+		break;
+	case CLASS_POLL:
+		s->cause = CAUSE_POLL;
+		break;
+	case CLASS_LOCK:
+		s->cause = CAUSE_LOCK;
+		break;
+	case CLASS_SLEEP:
+		s->cause = CAUSE_SLEEP;
+		break;
+	case CLASS_CHILD:
+		s->cause = CAUSE_CHILD;
+		break;
+	case CLASS_IPC:
+		s->cause = CAUSE_IPC;
+		break;
+	default:
+		s->cause = CAUSE_OTHER;
+	}
+}
+
+static __always_inline bool is_io_cause(__u32 cause)
+{
+	return cause == CAUSE_NET || cause == CAUSE_DISK || cause == CAUSE_POLL ||
+	       cause == CAUSE_IPC;
+}
+
+/*
+ * Whether the wakeup of a thread blocked on s was an internal dependency:
+ * a thread of the tree woke it from task context, or, for a loopback or Unix
+ * socket (and an event loop waiting on one), from the softirq that the
+ * sender's own send runs. Disk and non-loopback sockets are always external,
+ * and so is anything woken from a hardirq or a timer (KERNEL.md).
+ */
+static __always_inline __u32 wake_is_internal(struct task_state *s)
+{
+	__u32 zero = 0;
+	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
+	struct task_struct *waker = bpf_get_current_task_btf();
+
+	if (!d || d->hard)
+		return 0;
+	if (s->cause == CAUSE_DISK || (s->cause == CAUSE_NET && !s->loopback))
+		return 0;
+	if (!tree_state(waker))
+		return 0;
+	if (!d->soft)
+		return 1;
+	return (s->cause == CAUSE_NET && s->loopback) || s->cause == CAUSE_POLL;
+}
+
+static __always_inline void account_blocked(struct task_struct *t, struct task_state *s,
+					    __u64 now, __u64 delta, __u32 internal)
+{
+	struct thread_stats *st = stats_get(t, now);
+	struct tree_totals *tot = totals_get();
+	__u32 cause = s->cause < NR_CAUSES ? s->cause : CAUSE_OTHER;
+	__u32 idx = cause * 2 + (internal ? 1 : 0);
+	__u32 sys = s->sys & (MAX_SYSCALLS - 1);
+	struct wait_hist *h;
+
+	if (st && cause < NR_CAUSES) {
+		st->blocked_ns[cause] += delta;
+		if (internal)
+			st->internal_ns[cause] += delta;
+	}
+	h = bpf_map_lookup_elem(&cause_hists, &idx);
+	if (h)
+		wait_hist_add(h, delta);
+	h = bpf_map_lookup_elem(&syscall_waits, &sys);
+	if (h)
+		wait_hist_add(h, delta);
+	if (tot) {
+		if (!internal && is_io_cause(cause))
+			tot->io_ns += delta;
+		else
+			tot->other_ns += delta;
+	}
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
+{
+	struct task_state *ps = tree_state(prev);
+	struct task_state *ns = tree_state(next);
+	struct tree_totals *tot;
+	struct thread_stats *st;
+	__u64 now = 0, delta;
+
+
+	/* the verifier refuses `!ps && !ns` (pointer |= pointer): test each apart */
+	if (ps) {
+		now = bpf_ktime_get_ns();
+		tot = totals_get();
+		st = stats_get(prev, now);
+		delta = ps->ts ? now - ps->ts : 0;
+		if (ps->state != TS_RUNNING && ps->state != TS_NEW)
+			count_anomaly();
+		/* off CPU without a switch-in seen: the time was spent running */
+		if (ps->state != TS_NEW && ps->state != TS_BLOCKED && ps->state != TS_DEAD) {
+			if (st)
+				st->cpu_ns += delta;
+			if (tot)
+				tot->cpu_ns += delta;
+		}
+		if (tot)
+			tot->events++;
+		if (prev_state & TASK_DEAD_STATE) {
+			ps->state = TS_DEAD;
+			if (st) {
+				st->exited = 1;
+				st->end_ns = now;
+			}
+		} else if (!preempt && (prev_state & TASK_BLOCKING_BITS)) {
+			classify_wait(prev, ps, prev_state);
+			if (ps->early_wake) {
+				/* its waker ran before this switch-out */
+				account_blocked(prev, ps, now, 0, ps->early_wake >> 1);
+				ps->state = TS_RUNQ_WAKEUP;
+			} else {
+				ps->state = TS_BLOCKED;
+			}
+		} else {
+			ps->state = TS_RUNQ_PREEMPT;
+		}
+		ps->early_wake = 0;
+		ps->ts = now;
+	}
+
+	if (ns) {
+		if (!now)
+			now = bpf_ktime_get_ns();
+		tot = totals_get();
+		st = stats_get(next, now);
+		delta = ns->ts ? now - ns->ts : 0;
+		switch (ns->state) {
+		case TS_RUNQ_WAKEUP:
+			if (st)
+				st->runq_wakeup_ns += delta;
+			if (tot)
+				tot->runq_ns += delta;
+			break;
+		case TS_RUNQ_PREEMPT:
+			if (st)
+				st->runq_preempt_ns += delta;
+			if (tot)
+				tot->runq_ns += delta;
+			break;
+		case TS_BLOCKED:
+			/* its wakeup was not seen (e.g. a missed sched_waking) */
+			count_anomaly();
+			account_blocked(next, ns, now, delta, 0);
+			break;
+		case TS_NEW:
+			if (st)
+				st->start_ns = now;
+			break;
+		default:
+			count_anomaly();
+		}
+		if (tot)
+			tot->events++;
+		ns->state = TS_RUNNING;
+		ns->early_wake = 0;
+		ns->ts = now;
+	}
+	return 0;
+}
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(on_sched_waking, struct task_struct *p)
+{
+	struct task_state *s = tree_state(p);
+	struct tree_totals *tot;
+	__u64 now;
+
+	if (!s)
+		return 0;
+	now = bpf_ktime_get_ns();
+	tot = totals_get();
+	if (tot)
+		tot->events++;
+	switch (s->state) {
+	case TS_BLOCKED:
+		account_blocked(p, s, now, s->ts ? now - s->ts : 0, wake_is_internal(s));
+		break;
+	case TS_NEW: {
+		/* the seeded root, released by user space */
+		struct thread_stats *st = stats_get(p, now);
+
+		if (st)
+			st->start_ns = now;
+		break;
+	}
+	case TS_RUNNING:
+		/* woken while still on its way off CPU: see the switch-out */
+		s->early_wake = 1 | (wake_is_internal(s) << 1);
+		return 0;
+	default:
+		return 0;
+	}
+	s->state = TS_RUNQ_WAKEUP;
+	s->ts = now;
+	return 0;
+}
+
+static __always_inline void proc_info_copy(__u32 parent, __u32 child, __u32 ppid)
+{
+	struct proc_info *pi = bpf_map_lookup_elem(&proc_infos, &parent);
+	struct proc_info z = {};
+
+	if (pi) {
+		__builtin_memcpy(&z, pi, sizeof(z));
+	}
+	z.pid = child;
+	z.ppid = ppid;
+	if (bpf_map_update_elem(&proc_infos, &child, &z, BPF_ANY))
+		count_drop();
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct task_state *ps = tree_state(parent);
+	struct task_state *cs;
+	__u64 now;
+
+	if (!ps)
+		return 0;
+	cs = bpf_task_storage_get(&tree, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!cs) {
+		count_drop();
+		return 0;
+	}
+	now = bpf_ktime_get_ns();
+	cs->state = TS_RUNQ_WAKEUP;
+	cs->ts = now;
+	cs->early_wake = 0;
+	cs->sys_enter_ns = 0;
+	stats_create(child, now);
+	if (child->tgid != parent->tgid)
+		proc_info_copy(parent->tgid, child->tgid, parent->tgid);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_state *s = tree_state(p);
+	struct thread_stats *st;
+	struct proc_info *pi;
+	__u32 tgid = p->tgid;
+	unsigned long arg_start;
+
+	if (!s)
+		return 0;
+	st = stats_get(p, bpf_ktime_get_ns());
+	if (st)
+		bpf_probe_read_kernel_str(st->comm, sizeof(st->comm), p->comm);
+	pi = bpf_map_lookup_elem(&proc_infos, &tgid);
+	if (!pi) {
+		proc_info_copy(0, tgid, parent_tgid(p));
+		pi = bpf_map_lookup_elem(&proc_infos, &tgid);
+		if (!pi)
+			return 0;
+	}
+	bpf_probe_read_kernel_str(pi->exe, sizeof(pi->exe), BPF_CORE_READ(bprm, filename));
+	arg_start = BPF_CORE_READ(p, mm, arg_start);
+	bpf_probe_read_user_str(pi->argv0, sizeof(pi->argv0), (void *)arg_start);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_sched_process_exit, struct task_struct *p)
+{
+	struct task_state *s = tree_state(p);
+	struct thread_stats *st;
+
+	if (!s)
+		return 0;
+	st = stats_get(p, bpf_ktime_get_ns());
+	if (st)
+		st->exit_code = BPF_CORE_READ(p, exit_code);
+	return 0;
+}
+
+static __always_inline int irq_enter(bool hard)
+{
+	__u32 zero = 0;
+	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
+
+	if (d) {
+		if (hard)
+			d->hard++;
+		else
+			d->soft++;
+	}
+	return 0;
+}
+
+static __always_inline int irq_leave(bool hard)
+{
+	__u32 zero = 0;
+	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
+
+	if (d) {
+		if (hard && d->hard)
+			d->hard--;
+		else if (!hard && d->soft)
+			d->soft--;
+	}
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(on_irq_entry) { return irq_enter(true); }
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(on_irq_exit) { return irq_leave(true); }
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(on_softirq_entry) { return irq_enter(false); }
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(on_softirq_exit) { return irq_leave(false); }
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(on_hrtimer_entry) { return irq_enter(true); }
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(on_hrtimer_exit) { return irq_leave(true); }
+SEC("tp_btf/local_timer_entry")
+int BPF_PROG(on_local_timer_entry) { return irq_enter(true); }
+SEC("tp_btf/local_timer_exit")
+int BPF_PROG(on_local_timer_exit) { return irq_leave(true); }
+SEC("tp_btf/timer_expire_entry")
+int BPF_PROG(on_timer_entry) { return irq_enter(true); }
+SEC("tp_btf/timer_expire_exit")
+int BPF_PROG(on_timer_exit) { return irq_leave(true); }

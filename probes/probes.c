@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The probe set of a run: the scheduler probes always, the connection
+ * counter when the run has a cgroup, the per-syscall table with -S. A family
+ * other than the scheduler's that fails to attach is reported in one line
+ * and the run goes on without it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "probes.h"
+
+static int print_none(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+/* -v: libbpf's own messages, the verifier's log among them */
+static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+}
+
+struct probes {
+	struct probe_sched *sched;
+	struct probe_syscalls *syscalls;
+	struct probe_conns *conns;
+	char mode[64];
+};
+
+int probes_open(struct probes **out, const struct probes_opts *o, char *err, size_t errlen)
+{
+	struct probes *p = calloc(1, sizeof(*p));
+	char why[256];
+	int e;
+
+	if (!p)
+		return -ENOMEM;
+	libbpf_set_print(o->verbose ? print_all : print_none);
+	e = probe_sched_open(&p->sched, err, errlen);
+	if (e) {
+		free(p);
+		return e;
+	}
+	snprintf(p->mode, sizeof(p->mode), "sched");
+	if (o->cgroup_fd >= 0) {
+		if (probe_conns_open(&p->conns, o->cgroup_fd, why, sizeof(why)))
+			fprintf(stderr, "advisor: %s; connections are not counted\n", why);
+		else
+			strcat(p->mode, "+sockops");
+	}
+	if (o->syscalls) {
+		if (probe_syscalls_open(&p->syscalls, probe_sched_tree_fd(p->sched), why,
+					sizeof(why)))
+			fprintf(stderr, "advisor: %s; no per-syscall table\n", why);
+		else
+			strcat(p->mode, "+syscalls");
+	}
+	*out = p;
+	return 0;
+}
+
+void probes_destroy(struct probes *p)
+{
+	if (!p)
+		return;
+	probe_syscalls_destroy(p->syscalls);
+	probe_conns_destroy(p->conns);
+	probe_sched_destroy(p->sched);
+	free(p);
+}
+
+int probes_seed(struct probes *p, pid_t pid)
+{
+	return probe_sched_seed(p->sched, pid);
+}
+
+int probes_totals(struct probes *p, struct tree_totals *out)
+{
+	return probe_sched_totals(p->sched, out);
+}
+
+int probes_drain(struct probes *p)
+{
+	return probe_sched_drain(p->sched);
+}
+
+int probes_collect(struct probes *p, struct profile *prof)
+{
+	struct tree_totals t;
+	int e;
+
+	e = probe_sched_collect(p->sched, prof);
+	if (e)
+		return e;
+	if (p->syscalls) {
+		e = probe_syscalls_collect(p->syscalls, prof);
+		if (e)
+			return e;
+	}
+	if (p->conns) {
+		e = probe_conns_collect(p->conns, prof);
+		if (e)
+			return e;
+	}
+	if (!probe_sched_totals(p->sched, &t)) {
+		prof->overhead.events = t.events;
+		prof->overhead.dropped = t.dropped;
+		prof->overhead.anomalies = t.anomalies;
+	}
+	prof->overhead.recursion_misses = probe_sched_misses(p->sched);
+	if (p->syscalls)
+		prof->overhead.recursion_misses += probe_syscalls_misses(p->syscalls);
+	/* events the kernel skipped are lost like dropped ones */
+	prof->overhead.dropped += prof->overhead.recursion_misses;
+	snprintf(prof->overhead.mode, sizeof(prof->overhead.mode), "%s", p->mode);
+	return 0;
+}
+
+const char *probes_mode(const struct probes *p)
+{
+	return p->mode;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The user-space side of the probes: load, attach, mark the tree's root,
+ * read the maps into a profile, and detach. Every function that can fail
+ * returns 0 or -errno and, where given, a one-line reason in err.
+ */
+#ifndef ADVISOR_PROBES_H
+#define ADVISOR_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../advisor/profile.h"
+#include "../bpf/abi.h"
+
+struct probes;
+
+struct probes_opts {
+	bool syscalls; /* -S: the per-syscall table */
+	int cgroup_fd; /* cgroup v2 directory of the run, or -1 for none */
+	bool verbose;
+};
+
+/* caller frees with probes_destroy() */
+int probes_open(struct probes **out, const struct probes_opts *o, char *err, size_t errlen);
+void probes_destroy(struct probes *p);
+
+/* Makes the task pid (not yet running the target) the root of the tree. */
+int probes_seed(struct probes *p, pid_t pid);
+
+/* Sums the tree's running totals over CPUs. */
+int probes_totals(struct probes *p, struct tree_totals *out);
+
+/*
+ * Moves the accounts of threads that have exited out of the kernel's maps
+ * into p's own log, so the bounded maps never fill on long runs.
+ */
+int probes_drain(struct probes *p);
+
+/* Reads everything measured into prof (threads, waits, syscalls, conns). */
+int probes_collect(struct probes *p, struct profile *prof);
+
+/* "sched+sockops", ...: which probe families ran. */
+const char *probes_mode(const struct probes *p);
+
+/* --- probes/names.c: syscall names and classes through libseccomp --- */
+
+/* Fills class[nr] (enum syscall_class) for the native architecture. */
+int syscall_classes_fill(__u8 *class, size_t n);
+
+/* Name of syscall nr, or "nr_N"; NOT_IN_SYSCALL is "page_fault". */
+void syscall_name(int nr, char *buf, size_t len);
+
+/* --- per-family loaders, used by probes.c --- */
+struct probe_sched;
+struct probe_syscalls;
+struct probe_conns;
+
+int probe_sched_open(struct probe_sched **out, char *err, size_t errlen);
+int probe_sched_tree_fd(const struct probe_sched *s);
+int probe_sched_seed(struct probe_sched *s, pid_t pid);
+int probe_sched_totals(struct probe_sched *s, struct tree_totals *out);
+int probe_sched_drain(struct probe_sched *s);
+int probe_sched_collect(struct probe_sched *s, struct profile *prof);
+__u64 probe_sched_misses(struct probe_sched *s);
+void probe_sched_destroy(struct probe_sched *s);
+
+int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, size_t errlen);
+int probe_syscalls_collect(struct probe_syscalls *s, struct profile *prof);
+__u64 probe_syscalls_misses(struct probe_syscalls *s);
+void probe_syscalls_destroy(struct probe_syscalls *s);
+
+int probe_conns_open(struct probe_conns **out, int cgroup_fd, char *err, size_t errlen);
+int probe_conns_collect(struct probe_conns *c, struct profile *prof);
+void probe_conns_destroy(struct probe_conns *c);
+
+/* Recursion misses of a loaded program: events the kernel skipped. */
+__u64 probe_prog_misses(int prog_fd);
+
+#endif /* ADVISOR_PROBES_H */

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Loader and reader of the scheduler probes (bpf/sched.bpf.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "probes.h"
+#include "sched.skel.h"
+
+/* Mirrors struct task_state in bpf/tree.bpf.h: the value user space seeds. */
+struct task_state_seed {
+	__u64 ts;
+	__u32 state;
+	__u32 cause;
+	__u32 sys;
+	__u32 loopback;
+	__u32 early_wake;
+	__u32 sys_nr;
+	__u64 sys_enter_ns;
+};
+
+struct probe_sched {
+	struct sched_bpf *skel;
+	int ncpus;
+	/* accounts of exited threads and processes, drained from the maps */
+	struct thread_stats *threads;
+	size_t nr_threads, cap_threads;
+	struct proc_info *procs;
+	size_t nr_procs, cap_procs;
+	bool oom;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 256;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(*arr, ncap * elem);
+	if (!n)
+		return -ENOMEM;
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
+
+int probe_sched_open(struct probe_sched **out, char *err, size_t errlen)
+{
+	struct probe_sched *s = calloc(1, sizeof(*s));
+	int e;
+
+	if (!s)
+		return -ENOMEM;
+	s->ncpus = libbpf_num_possible_cpus();
+	s->skel = sched_bpf__open();
+	if (!s->skel) {
+		e = -errno;
+		snprintf(err, errlen, "cannot open sched probe: %s", strerror(-e));
+		goto out_free;
+	}
+	syscall_classes_fill((__u8 *)s->skel->rodata->syscall_class, MAX_SYSCALLS);
+	e = sched_bpf__load(s->skel);
+	if (e) {
+		snprintf(err, errlen, "cannot load sched probe: %s", strerror(-e));
+		goto out_destroy;
+	}
+	e = sched_bpf__attach(s->skel);
+	if (e) {
+		snprintf(err, errlen, "cannot attach sched probe: %s", strerror(-e));
+		goto out_destroy;
+	}
+	*out = s;
+	return 0;
+
+out_destroy:
+	sched_bpf__destroy(s->skel);
+out_free:
+	free(s);
+	return e ? e : -EINVAL;
+}
+
+int probe_sched_tree_fd(const struct probe_sched *s)
+{
+	return bpf_map__fd(s->skel->maps.tree);
+}
+
+int probe_sched_seed(struct probe_sched *s, pid_t pid)
+{
+	struct task_state_seed v = {};
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	int e = 0;
+
+	if (pidfd < 0)
+		return -errno;
+	if (bpf_map_update_elem(probe_sched_tree_fd(s), &pidfd, &v, BPF_NOEXIST))
+		e = -errno;
+	close(pidfd);
+	return e;
+}
+
+int probe_sched_totals(struct probe_sched *s, struct tree_totals *out)
+{
+	struct tree_totals *v = calloc(s->ncpus, sizeof(*v));
+	__u32 zero = 0;
+
+	if (!v)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.totals), &zero, v)) {
+		free(v);
+		return -errno;
+	}
+	for (int c = 0; c < s->ncpus; c++) {
+		out->cpu_ns += v[c].cpu_ns;
+		out->runq_ns += v[c].runq_ns;
+		out->io_ns += v[c].io_ns;
+		out->other_ns += v[c].other_ns;
+		out->events += v[c].events;
+		out->dropped += v[c].dropped;
+		out->anomalies += v[c].anomalies;
+	}
+	free(v);
+	return 0;
+}
+
+static int log_thread(struct probe_sched *s, const struct thread_stats *st)
+{
+	if (grow((void **)&s->threads, &s->cap_threads, s->nr_threads + 1, sizeof(*st))) {
+		s->oom = true;
+		return -ENOMEM;
+	}
+	s->threads[s->nr_threads++] = *st;
+	return 0;
+}
+
+static int log_proc(struct probe_sched *s, __u32 pid)
+{
+	int fd = bpf_map__fd(s->skel->maps.proc_infos);
+	struct proc_info pi;
+
+	if (bpf_map_lookup_elem(fd, &pid, &pi))
+		return -errno;
+	bpf_map_delete_elem(fd, &pid);
+	if (grow((void **)&s->procs, &s->cap_procs, s->nr_procs + 1, sizeof(pi))) {
+		s->oom = true;
+		return -ENOMEM;
+	}
+	s->procs[s->nr_procs++] = pi;
+	return 0;
+}
+
+/* Moves threads (only the exited ones unless all) out of the kernel map. */
+static int drain(struct probe_sched *s, bool all)
+{
+	int fd = bpf_map__fd(s->skel->maps.thread_stats);
+	__u32 key, next, *done = NULL;
+	size_t nr_done = 0, cap_done = 0;
+	struct thread_stats st;
+	void *prev = NULL;
+	int e = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &st))
+			continue;
+		if (!all && !st.exited)
+			continue;
+		if (grow((void **)&done, &cap_done, nr_done + 1, sizeof(*done))) {
+			e = -ENOMEM;
+			break;
+		}
+		done[nr_done++] = key;
+		log_thread(s, &st);
+		if (st.tid == st.pid)
+			log_proc(s, st.pid);
+	}
+	for (size_t i = 0; i < nr_done; i++)
+		bpf_map_delete_elem(fd, &done[i]);
+	free(done);
+	return e;
+}
+
+int probe_sched_drain(struct probe_sched *s)
+{
+	return drain(s, false);
+}
+
+static void percpu_hist_sum(const struct wait_hist *v, int ncpus, struct wait_hist *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int c = 0; c < ncpus; c++) {
+		out->count += v[c].count;
+		out->total_ns += v[c].total_ns;
+		if (v[c].max_ns > out->max_ns)
+			out->max_ns = v[c].max_ns;
+		for (int k = 0; k < MAX_SLOTS; k++)
+			out->slots[k] += v[c].slots[k];
+	}
+}
+
+static void hist_merge(struct wait_hist *into, const struct wait_hist *h)
+{
+	into->count += h->count;
+	into->total_ns += h->total_ns;
+	if (h->max_ns > into->max_ns)
+		into->max_ns = h->max_ns;
+	for (int k = 0; k < MAX_SLOTS; k++)
+		into->slots[k] += h->slots[k];
+}
+
+static int collect_waits(struct probe_sched *s, struct profile *prof)
+{
+	struct wait_hist *v = calloc(s->ncpus, sizeof(*v));
+	int cfd = bpf_map__fd(s->skel->maps.cause_hists);
+	int sfd = bpf_map__fd(s->skel->maps.syscall_waits);
+	struct wait_hist h;
+
+	if (!v)
+		return -ENOMEM;
+	for (__u32 c = 0; c < NR_CAUSES; c++) {
+		memset(&prof->waits[c], 0, sizeof(prof->waits[c]));
+		for (__u32 internal = 0; internal < 2; internal++) {
+			__u32 idx = c * 2 + internal;
+
+			if (bpf_map_lookup_elem(cfd, &idx, v))
+				continue;
+			percpu_hist_sum(v, s->ncpus, &h);
+			hist_merge(&prof->waits[c].all, &h);
+			if (!internal)
+				hist_merge(&prof->waits[c].ext, &h);
+		}
+	}
+	prof->nr_syscall_waits = 0;
+	prof->syscall_waits = calloc(MAX_SYSCALLS, sizeof(*prof->syscall_waits));
+	if (!prof->syscall_waits) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (__u32 nr = 0; nr < MAX_SYSCALLS; nr++) {
+		struct syscall_stat *ss;
+
+		if (bpf_map_lookup_elem(sfd, &nr, v))
+			continue;
+		percpu_hist_sum(v, s->ncpus, &h);
+		if (!h.count)
+			continue;
+		ss = &prof->syscall_waits[prof->nr_syscall_waits++];
+		ss->nr = nr == NOT_IN_SYSCALL ? -1 : (int)nr;
+		syscall_name(nr, ss->name, sizeof(ss->name));
+		ss->count = h.count;
+		ss->total_ns = h.total_ns;
+		ss->max_ns = h.max_ns;
+		memcpy(ss->hist, h.slots, sizeof(ss->hist));
+	}
+	free(v);
+	return 0;
+}
+
+static int cmp_thread(const void *a, const void *b)
+{
+	const struct thread_stats *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct proc_info *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static __u64 rel(__u64 t, __u64 base)
+{
+	return t > base ? t - base : 0;
+}
+
+static char *strndup_or_null(const char *s, size_t n)
+{
+	return s[0] ? strndup(s, n) : NULL;
+}
+
+/* Groups the logged threads into processes, in pid order. */
+static int build_processes(struct probe_sched *s, struct profile *prof)
+{
+	struct process_profile *procs = NULL;
+	size_t nr = 0, cap = 0;
+
+	qsort(s->threads, s->nr_threads, sizeof(*s->threads), cmp_thread);
+	qsort(s->procs, s->nr_procs, sizeof(*s->procs), cmp_proc);
+	for (size_t i = 0; i < s->nr_threads;) {
+		size_t j = i;
+		struct process_profile *p;
+		struct proc_info key = { .pid = s->threads[i].pid }, *pi;
+
+		while (j < s->nr_threads && s->threads[j].pid == s->threads[i].pid)
+			j++;
+		if (grow((void **)&procs, &cap, nr + 1, sizeof(*procs)))
+			return -ENOMEM;
+		p = &procs[nr++];
+		memset(p, 0, sizeof(*p));
+		p->pid = key.pid;
+		p->threads = calloc(j - i, sizeof(*p->threads));
+		if (!p->threads)
+			return -ENOMEM;
+		p->exit_code = -1;
+		p->ppid = s->threads[i].ppid;
+		memcpy(p->comm, s->threads[i].comm, COMM_LEN);
+		p->start_ns = ~0ULL;
+		for (size_t k = i; k < j; k++) {
+			const struct thread_stats *st = &s->threads[k];
+			struct thread_profile *t = &p->threads[p->nr_threads++];
+
+			t->tid = st->tid;
+			memcpy(t->comm, st->comm, COMM_LEN);
+			t->start_ns = rel(st->start_ns, prof->start_ns);
+			t->end_ns = st->exited ? rel(st->end_ns, prof->start_ns) : 0;
+			t->cpu_ns = st->cpu_ns;
+			t->runq_wakeup_ns = st->runq_wakeup_ns;
+			t->runq_preempt_ns = st->runq_preempt_ns;
+			memcpy(t->blocked_ns, st->blocked_ns, sizeof(t->blocked_ns));
+			memcpy(t->internal_ns, st->internal_ns, sizeof(t->internal_ns));
+			if (t->start_ns < p->start_ns)
+				p->start_ns = t->start_ns;
+			if (t->end_ns > p->end_ns)
+				p->end_ns = t->end_ns;
+			if (st->tid == st->pid) {
+				/* the leader's comm and status speak for the process */
+				memcpy(p->comm, st->comm, COMM_LEN);
+				p->ppid = st->ppid;
+				p->exited = st->exited;
+				if (st->exited) {
+					int status = st->exit_code;
+
+					if (status & 0x7f) {
+						p->signal = status & 0x7f;
+						p->exit_code = -1;
+					} else {
+						p->exit_code = (status >> 8) & 0xff;
+					}
+				}
+			}
+		}
+		if (p->start_ns == ~0ULL)
+			p->start_ns = 0;
+		pi = bsearch(&key, s->procs, s->nr_procs, sizeof(*s->procs), cmp_proc);
+		if (pi) {
+			p->exe = strndup_or_null(pi->exe, EXE_LEN);
+			p->argv0 = strndup_or_null(pi->argv0, ARGV0_LEN);
+			if (pi->ppid)
+				p->ppid = pi->ppid;
+		}
+		i = j;
+	}
+	prof->processes = procs;
+	prof->nr_processes = nr;
+	return 0;
+}
+
+int probe_sched_collect(struct probe_sched *s, struct profile *prof)
+{
+	int fd = bpf_map__fd(s->skel->maps.proc_infos);
+	__u32 key, next;
+	void *prev = NULL;
+	int e;
+
+	e = drain(s, true);
+	if (e)
+		return e;
+	/* processes whose leader never showed up keep their identity too */
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct proc_info pi;
+
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &pi) &&
+		    !grow((void **)&s->procs, &s->cap_procs, s->nr_procs + 1, sizeof(pi)))
+			s->procs[s->nr_procs++] = pi;
+	}
+	e = collect_waits(s, prof);
+	if (e)
+		return e;
+	return build_processes(s, prof);
+}
+
+__u64 probe_prog_misses(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
+__u64 probe_sched_misses(struct probe_sched *s)
+{
+	struct bpf_program *prog;
+	__u64 n = 0;
+
+	bpf_object__for_each_program(prog, s->skel->obj)
+		n += probe_prog_misses(bpf_program__fd(prog));
+	return n;
+}
+
+void probe_sched_destroy(struct probe_sched *s)
+{
+	if (!s)
+		return;
+	sched_bpf__destroy(s->skel);
+	free(s->threads);
+	free(s->procs);
+	free(s);
+}
