@@ -41,12 +41,17 @@ WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRCS))
 
 DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
-	libseccomp-dev libcriterion-dev pkg-config python3 strace linux-perf \
-	chromium iproute2
+	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
+	chromium iproute2 git
+
+# keep the BPF objects: the skeletons embed them, and rebuilding is slow
+.SECONDARY:
 
 .PHONY: all deps test test-unit test-cli test-integration demo bench install clean test-asan
 
-all: advisor
+BIN := bin/advisor
+
+all: $(BIN)
 
 # Installs the Debian packages that are missing; does nothing when all are there.
 deps:
@@ -84,7 +89,8 @@ $(OUTPUT)/libadvisor.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-advisor: $(MAIN_OBJ) $(OUTPUT)/libadvisor.a
+$(BIN): $(MAIN_OBJ) $(OUTPUT)/libadvisor.a
+	$(Q)mkdir -p bin
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -103,11 +109,11 @@ $(OUTPUT)/integration-tests: $(INTEG_SRCS) $(wildcard tests/integration/*.h) $(O
 test-unit: $(OUTPUT)/unit-tests
 	$(OUTPUT)/unit-tests --jobs 1
 
-test-cli: advisor
-	tests/cli/run.sh ./advisor
+test-cli: $(BIN)
+	tests/cli/run.sh $(BIN)
 
-test-integration: advisor $(WORKLOADS) $(OUTPUT)/integration-tests
-	ADVISOR=$(CURDIR)/advisor WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
+test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
+	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
 		$(OUTPUT)/integration-tests --jobs 1
 
 test: test-unit test-cli test-integration
@@ -116,15 +122,17 @@ test-asan:
 	$(MAKE) OUTPUT=.output-asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDLIBS="-fsanitize=address,undefined" test-unit test-cli
 
-demo: advisor $(WORKLOADS)
-	./advisor run -o demo-report.json -- $(OUTPUT)/workloads/demo
-	@echo "wrote demo-report.json"
+demo: $(BIN) $(WORKLOADS)
+	$(BIN) run -o demo-report.json -o demo-report.html -- $(OUTPUT)/workloads/demo
+	@echo "wrote demo-report.json and demo-report.html"
 
-bench: advisor $(WORKLOADS)
-	tests/bench/bench.sh ./advisor $(OUTPUT)/workloads
+bench: $(BIN) $(WORKLOADS)
+	tests/bench/bench.sh $(BIN) $(OUTPUT)/workloads
 
-install: advisor
+instBIN := bin/advisor
+
+all: $(BIN)
 	install -D -m 0755 advisor $(DESTDIR)$(PREFIX)/sbin/advisor
 
 clean:
-	rm -rf $(OUTPUT) .output-asan advisor demo-report.json demo-report.html
+	rm -rf $(OUTPUT) .output-asan bin demo-report.json demo-report.html

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../probes/probes.h"
+#include "../reports/report.h"
 #include "cgroup.h"
 #include "cli.h"
 #include "run.h"
@@ -311,6 +312,12 @@ int run_profile(const struct options *o, struct profile *prof, int *fail)
 	rs.target.hold_fd = rs.target.err_fd = -1;
 
 	for (int i = 0; i < o->nr_outputs; i++) {
+		if (report_format_of(o->outputs[i]) == REPORT_UNKNOWN) {
+			fprintf(stderr, "advisor: %s: unknown report format (use .json, .html or -)\n",
+				o->outputs[i]);
+			*fail = EXIT_USAGE;
+			return -EINVAL;
+		}
 		e = run_check_output(o->outputs[i]);
 		if (e) {
 			fprintf(stderr, "advisor: cannot write %s: %s\n", o->outputs[i], strerror(-e));
