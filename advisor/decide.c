@@ -10,9 +10,10 @@
  *   work   cpu + runq + io;
  *   busy   cpu + io >= busy_min x min(wall, life): a short-lived thread is
  *          judged on its own life, so the children of `make` count;
- *   worker cpu + io >= 10% of min(wall, life): busy enough to count in
- *          current_model, so runtime helpers (GC, JIT, timers) that wake
- *          now and then do not make a program "multithreaded".
+ *   worker a busy thread with cpu + io >= 10% of the busiest thread's: it
+ *          counts in current_model, so runtime helpers (GC, JIT, timers)
+ *          that wake now and then do not make a program "multithreaded",
+ *          while 32 threads sharing 2 CPUs all count.
  *
  * The drivers: io_fraction = sum io / sum (cpu + runq + io) over busy
  * threads; wait_p50 = time-weighted median of the external net, disk, poll
@@ -39,6 +40,20 @@
  *              serialised on a mutex each do a fair share and count fully.
  *              Not applied to CPython, where those waits are the GIL: CPU
  *              serialisation, judged CPU-bound and named in the advice.
+ *
+ * current_model, in this order: "multiprocess" when workers of two or more
+ * processes ran at overlapping times (a script running commands one after
+ * the other is not); "event-loop" when busy threads that wait mostly in
+ * poll-type calls (poll >= half of their blocked time) do at least half of
+ * the busy work; "multithreaded" when a process has two or more workers;
+ * else "single-threaded". busy_threads = (cpu + io of busy threads) / wall.
+ *
+ * Already fits: async with an event loop; multithreading with anything that
+ * already overlaps its waits (threads, processes, an event loop);
+ * multiprocessing when the busy threads keep >= 90% of the CPUs online busy.
+ * Otherwise the advice reads "from <current> to <model>: <how>", the how
+ * worded for the runtime: processes and the GIL for CPython, workers beside
+ * the loop for Node.js or any CPU-bound event loop, goroutines for Go.
  *
  * Confidence is a product of factors, each in (0, 1]:
  *   each driver on the path: 1 - 0.5 e^(-3d), with d its distance from the
@@ -77,7 +92,7 @@
 #define NS_PER_MS 1e6
 #define NS_PER_S 1e9
 
-#define WORKER_MIN 0.1 /* share of its life a thread works to be a worker */
+#define WORKER_MIN 0.1 /* share of the busiest thread's cpu + io that makes a worker */
 #define LOCK_BOUND_MIN 0.5 /* lock_share at or above: lock-bound */
 #define LOCK_NOTE_MIN 0.2 /* lock_share worth a sentence in the rationale */
 #define LITTLE_WORK_NS 1e6 /* less cpu + io in the whole tree: too-short */
@@ -125,7 +140,7 @@ const struct threshold_def threshold_defs[NR_THRESHOLDS] = {
 	},
 	{
 		.name = "asleep_min",
-		.help = "share of the wall time the tree idled at or above which it is asleep (0.9)",
+		.help = "idle share of the wall time at or above which the tree is asleep (0.9)",
 		.offset = offsetof(struct thresholds, asleep_min),
 		.default_value = 0.9,
 		.max_value = 1,
@@ -284,9 +299,34 @@ static bool spans_overlap(struct span *s, size_t n)
 	return false;
 }
 
+/* Whether the thread was busy (see the top); *cpu_io gets its cpu + io. */
+static bool thread_busy(const struct thread_profile *th, __u64 wall, double busy_min,
+			double *cpu_io)
+{
+	double life = thread_life_ns(th, wall);
+	double base = life < (double)wall ? life : (double)wall;
+
+	*cpu_io = th->cpu_ns + thread_io_ns(th);
+	return *cpu_io > 0 && *cpu_io >= busy_min * base;
+}
+
+/* cpu + io of the busiest thread, the yardstick of a worker */
+static double busiest_cpu_io(const struct profile *p, const struct thresholds *t)
+{
+	double top = 0, cpu_io;
+
+	for (size_t i = 0; i < p->nr_processes; i++)
+		for (size_t j = 0; j < p->processes[i].nr_threads; j++)
+			if (thread_busy(&p->processes[i].threads[j], p->duration_ns, t->busy_min,
+					&cpu_io) &&
+			    cpu_io > top)
+				top = cpu_io;
+	return top;
+}
+
 static void tree_collect(const struct profile *p, const struct thresholds *t, struct tree *tr)
 {
-	double b_all_work = 0;
+	double b_all_work = 0, worker_min = WORKER_MIN * busiest_cpu_io(p, t);
 	struct span *spans;
 	size_t nr_spans = 0;
 
@@ -308,13 +348,14 @@ static void tree_collect(const struct profile *p, const struct thresholds *t, st
 			const struct thread_profile *th = &proc->threads[j];
 			double life = thread_life_ns(th, p->duration_ns);
 			double base = life < tr->wall ? life : tr->wall;
-			double cpu = th->cpu_ns;
+			double cpu = th->cpu_ns, cpu_io;
+			bool busy = thread_busy(th, p->duration_ns, t->busy_min, &cpu_io);
 			double runq = (double)th->runq_wakeup_ns + th->runq_preempt_ns;
-			double io = thread_io_ns(th);
+			double io = cpu_io - cpu;
 			double work = cpu + runq + io;
 			double lock = th->blocked_ns[CAUSE_LOCK];
 			double poll = th->blocked_ns[CAUSE_POLL], blocked = 0;
-			double share = base > 0 ? (cpu + io) / base : 0;
+			double share = base > 0 ? cpu_io / base : 0;
 
 			for (int c = 0; c < NR_CAUSES; c++)
 				blocked += th->blocked_ns[c];
@@ -324,12 +365,13 @@ static void tree_collect(const struct profile *p, const struct thresholds *t, st
 			tr->lock += lock;
 			tr->child += th->blocked_ns[CAUSE_CHILD];
 			tr->rest += th->blocked_ns[CAUSE_OTHER];
-			tr->rest += (double)th->internal_ns[CAUSE_NET] + th->internal_ns[CAUSE_DISK] +
-				    th->internal_ns[CAUSE_POLL] + th->internal_ns[CAUSE_IPC];
+			tr->rest += (double)th->internal_ns[CAUSE_NET] +
+				    th->internal_ns[CAUSE_DISK] + th->internal_ns[CAUSE_POLL] +
+				    th->internal_ns[CAUSE_IPC];
 			if (share > tr->busiest)
 				tr->busiest = share;
 
-			if (cpu + io <= 0 || cpu + io < t->busy_min * base)
+			if (!busy)
 				continue;
 			tr->nr_busy++;
 			tr->b_cpu += cpu;
@@ -341,7 +383,7 @@ static void tree_collect(const struct profile *p, const struct thresholds *t, st
 			if (poll > 0 && poll >= blocked / 2)
 				tr->loop_work += work;
 
-			if (share < WORKER_MIN)
+			if (cpu_io < worker_min)
 				continue;
 			nr_workers++;
 			if (th->start_ns < sp.start)
@@ -464,6 +506,17 @@ static const char *fmt_ns(char *buf, size_t size, double ns)
 	return buf;
 }
 
+static const char *fmt_conns(char *buf, size_t size, __u64 peak)
+{
+	if (!peak)
+		snprintf(buf, size, "no connection was");
+	else if (peak == 1)
+		snprintf(buf, size, "at most 1 connection was");
+	else
+		snprintf(buf, size, "at most %llu connections were", (unsigned long long)peak);
+	return buf;
+}
+
 static double pct(double share)
 {
 	return 100 * share;
@@ -483,8 +536,7 @@ static void path_add(struct verdict *v, const char *metric, double value, double
 	snprintf(n->branch, sizeof(n->branch), "%s", branch);
 }
 
-static void set_inconclusive(struct verdict *v, const char *reason, double confidence,
-			     double drop)
+static void set_inconclusive(struct verdict *v, const char *reason, double confidence, double drop)
 {
 	v->model = MODEL_INCONCLUSIVE;
 	snprintf(v->inconclusive_reason, sizeof(v->inconclusive_reason), "%s", reason);
@@ -494,29 +546,83 @@ static void set_inconclusive(struct verdict *v, const char *reason, double confi
 		 "none: an inconclusive run gives no bound");
 }
 
+/*
+ * Why an idle tree waited. The reason's share of the waits goes between why
+ * and why_after; without why_after no share is quoted.
+ */
+struct idle_reason {
+	const char *name;
+	const char *why;
+	const char *why_after;
+	const char *advice;
+};
+
+enum { IDLE_ASLEEP, IDLE_CHILDREN, IDLE_LOCKS, IDLE_OTHER, IDLE_NO_WAIT, IDLE_TOO_SHORT };
+
+static const struct idle_reason idle_reasons[] = {
+	[IDLE_ASLEEP] = {
+		"asleep",
+		"Sleep calls took ",
+		" of its waits, so it is limited by its own sleeps, and no concurrency "
+		"model changes that.",
+		"nothing to parallelise: the program mostly sleeps; shorten or overlap the "
+		"sleeps first",
+	},
+	[IDLE_CHILDREN] = {
+		"children",
+		"Waiting for child processes took ",
+		" of its waits, more than the traced children account for.",
+		"profile the children it waits for: the time is spent there",
+	},
+	[IDLE_LOCKS] = {
+		"locks",
+		"Lock waits took ",
+		" of its waits: its threads mostly waited for each other.",
+		"reduce lock contention first: the threads wait for each other",
+	},
+	[IDLE_OTHER] = {
+		"idle",
+		"Waits on its own processes or on other events took ",
+		" of its waits, which no concurrency model speeds up.",
+		"nothing to parallelise: no thread of the tree was busy",
+	},
+	[IDLE_NO_WAIT] = {
+		"idle",
+		"Its threads recorded no waits either: most of the run was not seen.",
+		NULL,
+		"nothing to parallelise: no thread of the tree was busy",
+	},
+	[IDLE_TOO_SHORT] = {
+		"too-short",
+		"It did too little work to judge.",
+		NULL,
+		"give it more work (a longer run) to get a verdict",
+	},
+};
+
 /* The reason an idle tree waited: see the rules at the top. */
-static const char *idle_reason(const struct tree *tr, double *share)
+static const struct idle_reason *idle_reason(const struct tree *tr, double *share)
 {
 	double others = tr->sleep + tr->lock + tr->rest;
 	double all = others + tr->child;
 
 	*share = 0;
 	if (all <= 0)
-		return tr->cpu_io < LITTLE_WORK_NS ? "too-short" : "idle";
+		return &idle_reasons[tr->cpu_io < LITTLE_WORK_NS ? IDLE_TOO_SHORT : IDLE_NO_WAIT];
 	if (tr->child > others) {
 		*share = tr->child / all;
-		return "children";
+		return &idle_reasons[IDLE_CHILDREN];
 	}
 	if (tr->sleep >= tr->lock && tr->sleep >= tr->rest) {
 		*share = tr->sleep / all;
-		return "asleep";
+		return &idle_reasons[IDLE_ASLEEP];
 	}
 	if (tr->lock >= tr->rest) {
 		*share = tr->lock / all;
-		return "locks";
+		return &idle_reasons[IDLE_LOCKS];
 	}
 	*share = tr->rest / all;
-	return "idle";
+	return &idle_reasons[IDLE_OTHER];
 }
 
 /* Fills v as inconclusive and returns true when the run cannot be judged. */
@@ -524,7 +630,6 @@ static bool judge_inconclusive(const struct tree *tr, const struct thresholds *t
 			       struct verdict *v)
 {
 	double min_ns = t->min_duration_ms * NS_PER_MS;
-	const char *reason;
 	double share;
 	char a[32], b[32];
 
@@ -545,65 +650,31 @@ static bool judge_inconclusive(const struct tree *tr, const struct thresholds *t
 	}
 
 	if (!tr->nr_busy || tr->idle_share >= t->asleep_min) {
-		double conf;
+		const struct idle_reason *r = idle_reason(tr, &share);
+		double conf = 0.5;
 
-		reason = idle_reason(tr, &share);
 		if (tr->nr_busy) {
-			path_add(v, "idle_share", tr->idle_share, t->asleep_min, reason);
+			path_add(v, "idle_share", tr->idle_share, t->asleep_min, r->name);
 			conf = distance_factor(share_distance(tr->idle_share, t->asleep_min));
 		} else {
-			path_add(v, "busiest_thread_share", tr->busiest, t->busy_min, reason);
-			conf = t->busy_min > 0 ?
-				       distance_factor((t->busy_min - tr->busiest) / t->busy_min) :
-				       0.5;
+			path_add(v, "busiest_thread_share", tr->busiest, t->busy_min, r->name);
+			if (t->busy_min > 0)
+				conf = distance_factor((t->busy_min - tr->busiest) / t->busy_min);
 		}
-		set_inconclusive(v, reason, conf, drop);
+		set_inconclusive(v, r->name, conf, drop);
 		snprintf(v->rationale, sizeof(v->rationale),
-			 "%s: its threads were on CPU, runnable or in I/O for %s in %s of wall time "
-			 "(idle_share %.2f%s %.2f). ",
+			 "%s: its threads were on CPU, runnable or in I/O for %s in %s of wall "
+			 "time (idle_share %.2f %s %.2f). ",
 			 tr->nr_busy ? "The tree was mostly idle" : "No thread was busy",
 			 fmt_ns(a, sizeof(a), tr->work), fmt_ns(b, sizeof(b), tr->wall),
-			 tr->idle_share, tr->idle_share >= t->asleep_min ? " >=" : " <",
+			 tr->idle_share, tr->idle_share >= t->asleep_min ? ">=" : "<",
 			 t->asleep_min);
-		if (!strcmp(reason, "asleep"))
-			appendf(v->rationale, sizeof(v->rationale),
-				"Sleep calls took %.0f%% of its waits, so it is limited by its "
-				"own sleeps, and no concurrency model changes that.",
-				pct(share));
-		else if (!strcmp(reason, "children"))
-			appendf(v->rationale, sizeof(v->rationale),
-				"Waiting for child processes took %.0f%% of its waits, more than "
-				"the traced children account for; profile the children instead.",
-				pct(share));
-		else if (!strcmp(reason, "locks"))
-			appendf(v->rationale, sizeof(v->rationale),
-				"Lock waits took %.0f%% of its waits: its threads mostly waited "
-				"for each other.",
-				pct(share));
-		else if (!strcmp(reason, "too-short"))
-			appendf(v->rationale, sizeof(v->rationale),
-				"It did too little work to judge.");
+		if (r->why_after)
+			appendf(v->rationale, sizeof(v->rationale), "%s%.0f%%%s", r->why,
+				pct(share), r->why_after);
 		else
-			appendf(v->rationale, sizeof(v->rationale),
-				"It mostly waited on its own processes or on other events, "
-				"which no concurrency model speeds up.");
-
-		if (!strcmp(reason, "asleep"))
-			snprintf(v->advice, sizeof(v->advice),
-				 "nothing to parallelise: the program mostly sleeps; shorten or "
-				 "overlap the sleeps first");
-		else if (!strcmp(reason, "children"))
-			snprintf(v->advice, sizeof(v->advice),
-				 "profile the child processes it waits for: the time is spent there");
-		else if (!strcmp(reason, "locks"))
-			snprintf(v->advice, sizeof(v->advice),
-				 "reduce lock contention first: the threads wait for each other");
-		else if (!strcmp(reason, "too-short"))
-			snprintf(v->advice, sizeof(v->advice),
-				 "give it more work (a longer run) to get a verdict");
-		else
-			snprintf(v->advice, sizeof(v->advice),
-				 "nothing to parallelise: no thread of the tree was busy");
+			appendf(v->rationale, sizeof(v->rationale), "%s", r->why);
+		snprintf(v->advice, sizeof(v->advice), "%s", r->advice);
 		return true;
 	}
 
@@ -752,8 +823,8 @@ static void speedup(const struct tree *tr, enum model m, struct verdict *v)
 	v->speedup_bound = bound > 1 ? bound : 1;
 }
 
-static void decide_tree(const struct profile *p, const struct thresholds *t,
-			const struct tree *tr, double drop, struct verdict *v)
+static void decide_tree(const struct profile *p, const struct thresholds *t, const struct tree *tr,
+			double drop, struct verdict *v)
 {
 	double wait_ms = (double)v->wait_p50_ns / NS_PER_MS, peak = (double)v->peak_open;
 	bool io_bound = tr->io_fraction >= t->io_bound_min;
@@ -761,7 +832,7 @@ static void decide_tree(const struct profile *p, const struct thresholds *t,
 	double f_run = run_factor(tr->wall);
 	double f_lock = tr->cpython ? 1 : 1 - tr->lock_share;
 	double f_tree = f_io, f_sub = 1;
-	char a[32], b[32];
+	char a[32], b[48];
 
 	path_add(v, "io_fraction", tr->io_fraction, t->io_bound_min,
 		 io_bound ? "io_bound" : "cpu_bound");
@@ -794,14 +865,20 @@ static void decide_tree(const struct profile *p, const struct thresholds *t,
 		 f_io);
 	if (io_bound)
 		appendf(v->confidence_basis, sizeof(v->confidence_basis),
-			"; %s (wait_p50 %.3g vs %g ms, peak %.0f vs %g): %.2f",
+			"; %s (wait_p50 %s vs %g ms, peak %.0f vs %g): %.2f",
 			v->model == MODEL_ASYNC ? "surer async driver" : "closer I/O driver",
-			wait_ms, t->slow_wait_ms, peak, t->many_conns, f_sub);
+			fmt_ns(a, sizeof(a), (double)v->wait_p50_ns), t->slow_wait_ms, peak,
+			t->many_conns, f_sub);
 	appendf(v->confidence_basis, sizeof(v->confidence_basis),
-		"; run %s: %.2f; dropped %llu of %llu events: %.2f; lock_share %.2f: %.2f",
-		fmt_ns(a, sizeof(a), tr->wall), f_run, (unsigned long long)p->overhead.dropped,
-		(unsigned long long)(p->overhead.events + p->overhead.dropped), drop,
-		tr->cpython ? 0.0 : tr->lock_share, f_lock);
+		"; run %s: %.2f; dropped %llu of %llu events: %.2f", fmt_ns(a, sizeof(a), tr->wall),
+		f_run, (unsigned long long)p->overhead.dropped,
+		(unsigned long long)(p->overhead.events + p->overhead.dropped), drop);
+	if (tr->cpython)
+		appendf(v->confidence_basis, sizeof(v->confidence_basis),
+			"; lock waits are the GIL: not counted");
+	else
+		appendf(v->confidence_basis, sizeof(v->confidence_basis), "; lock_share %.2f: %.2f",
+			tr->lock_share, f_lock);
 
 	speedup(tr, v->model, v);
 	v->already_fits = already_fits(v->model, tr);
@@ -812,10 +889,13 @@ static void decide_tree(const struct profile *p, const struct thresholds *t,
 	else if (v->model == MODEL_MULTIPROCESSING)
 		snprintf(v->advice, sizeof(v->advice),
 			 "already fits: it keeps %.1f of %d CPUs busy", tr->cpu_used, tr->cpus);
+	else if (tr->event_loop)
+		snprintf(v->advice, sizeof(v->advice),
+			 "already fits: its event loop already overlaps the waits");
 	else
-		snprintf(v->advice, sizeof(v->advice), "already fits: its %s already overlaps "
-			 "the waits", tr->event_loop ? "event loop" :
-				      tr->multiprocess ? "processes" : "threads");
+		snprintf(v->advice, sizeof(v->advice),
+			 "already fits: its %s already overlap the waits",
+			 tr->multiprocess ? "processes" : "threads");
 
 	/* rationale: what it is bound by, what that means, what changes it */
 	if (io_bound) {
@@ -823,29 +903,29 @@ static void decide_tree(const struct profile *p, const struct thresholds *t,
 			 "The busy threads spent %.0f%% of their time waiting on I/O "
 			 "(io_fraction %.2f >= %.2f), so the program is I/O-bound. "
 			 "Half of that wait time was in waits of %s or longer (%s: %s %g ms) "
-			 "and at most %llu connections were open at once (%s: %s %g), "
-			 "so %s fits. ",
+			 "and %s open at once (%s: %s %g), so %s fits. ",
 			 pct(tr->io_fraction), tr->io_fraction, t->io_bound_min,
 			 fmt_ns(a, sizeof(a), (double)v->wait_p50_ns),
 			 wait_ms >= t->slow_wait_ms ? "slow" : "fast",
 			 wait_ms >= t->slow_wait_ms ? ">=" : "<", t->slow_wait_ms,
-			 (unsigned long long)v->peak_open, peak >= t->many_conns ? "many" : "few",
-			 peak >= t->many_conns ? ">=" : "<", t->many_conns,
-			 model_names[v->model]);
+			 fmt_conns(b, sizeof(b), v->peak_open),
+			 peak >= t->many_conns ? "many" : "few", peak >= t->many_conns ? ">=" : "<",
+			 t->many_conns, model_names[v->model]);
 	} else {
-		snprintf(v->rationale, sizeof(v->rationale),
-			 "The busy threads spent %.0f%% of their time on CPU or runnable and %.0f%% "
-			 "waiting on I/O (io_fraction %.2f < %.2f), so the program is CPU-bound. "
-			 "It used %.1f of %d CPUs on average: spreading the work could make it "
-			 "up to %.1fx faster. ",
-			 pct(1 - tr->io_fraction), pct(tr->io_fraction), tr->io_fraction,
-			 t->io_bound_min, tr->cpu_used, tr->cpus, v->speedup_bound);
+		snprintf(
+			v->rationale, sizeof(v->rationale),
+			"The busy threads spent %.0f%% of their time on CPU or runnable and %.0f%% "
+			"waiting on I/O (io_fraction %.2f < %.2f), so the program is CPU-bound. "
+			"It used %.1f of %d CPUs on average: spreading the work could make it "
+			"up to %.1fx faster. ",
+			pct(1 - tr->io_fraction), pct(tr->io_fraction), tr->io_fraction,
+			t->io_bound_min, tr->cpu_used, tr->cpus, v->speedup_bound);
 	}
 
 	if (tr->cpython && v->model == MODEL_MULTIPROCESSING && !v->already_fits)
 		appendf(v->rationale, sizeof(v->rationale),
-			"It runs on CPython, whose GIL lets one thread run Python code at a time%s, "
-			"so threads cannot help: processes can.",
+			"It runs on CPython, whose GIL lets one thread run Python code at a "
+			"time%s, so threads cannot help: processes can.",
 			tr->multithreaded ? " (its busy threads took turns)" : "");
 	else if (!tr->cpython && tr->lock_share >= LOCK_NOTE_MIN)
 		appendf(v->rationale, sizeof(v->rationale),

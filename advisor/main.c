@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../reports/report.h"
+#include "attach.h"
 #include "cli.h"
 #include "run.h"
 
@@ -40,13 +41,15 @@ static int target_status(const struct profile *p)
 	return p->exit_code < 0 ? 0 : p->exit_code;
 }
 
-static int do_run(const struct options *o)
+static int do_profile(const struct options *o)
 {
 	struct report r = { 0 };
-	int fail = 0, status;
+	int fail = 0, status, e;
 
 	r.thresholds = o->thresholds;
-	if (run_profile(o, &r.profile, &fail)) {
+	e = o->cmd == CMD_ATTACH ? attach_profile(o, &r.profile, &fail) :
+				   run_profile(o, &r.profile, &fail);
+	if (e) {
 		report_free(&r);
 		return fail;
 	}
@@ -54,7 +57,11 @@ static int do_run(const struct options *o)
 	if (o->verbosity >= 0)
 		report_summary_write(stderr, &r);
 	status = write_outputs(o, &r);
-	if (!status)
+	/*
+	 * attach: the target is not advisor's child; stopped at --duration:
+	 * advisor ended it. Either way its status says nothing here.
+	 */
+	if (!status && !r.profile.stopped_at_duration && !r.profile.attached)
 		status = target_status(&r.profile);
 	report_free(&r);
 	return status;
@@ -91,9 +98,9 @@ static const struct {
 	enum command cmd;
 	int (*fn)(const struct options *o);
 } handlers[] = {
-	{ CMD_RUN, do_run },
+	{ CMD_RUN, do_profile },
+	{ CMD_ATTACH, do_profile },
 	{ CMD_REPORT, do_report },
-	{ CMD_ATTACH, do_unimplemented },
 	{ CMD_CHECK, do_unimplemented },
 };
 

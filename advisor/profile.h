@@ -89,6 +89,7 @@ struct profile {
 	int cpus;
 	time_t created_at;
 	bool attached; /* advisor attach: states before start_ns are unknown */
+	bool stopped_at_duration; /* the tree was still running at --duration */
 
 	__u32 target_pid;
 	bool target_exited;

@@ -18,6 +18,4 @@ int run_check_output(const char *path);
 /* 0 when the kernel has what the probes need; else a reason in err. */
 int run_check_env(char *err, size_t errlen);
 
-__u64 run_now_ns(void);
-
 #endif /* ADVISOR_RUN_H */

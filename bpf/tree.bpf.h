@@ -9,26 +9,6 @@
 
 #include "abi.h"
 
-enum thread_state {
-	TS_NEW, /* seeded by user space, not seen running yet */
-	TS_RUNNING,
-	TS_RUNQ_WAKEUP,
-	TS_RUNQ_PREEMPT,
-	TS_BLOCKED,
-	TS_DEAD,
-};
-
-struct task_state {
-	__u64 ts; /* last transition, CLOCK_MONOTONIC ns */
-	__u32 state;
-	__u32 cause;
-	__u32 sys; /* syscall the thread blocked in, or NOT_IN_SYSCALL */
-	__u32 loopback; /* blocked on a Unix or loopback socket */
-	__u32 early_wake; /* woken before its switch-out was seen: 1 | internal << 1 */
-	__u32 sys_nr; /* -S: syscall in progress */
-	__u64 sys_enter_ns; /* -S: its entry time, 0 when none */
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

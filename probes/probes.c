@@ -75,9 +75,26 @@ void probes_destroy(struct probes *p)
 	free(p);
 }
 
-int probes_seed(struct probes *p, pid_t pid)
+int probes_seed_root(struct probes *p, pid_t pid)
 {
-	return probe_sched_seed(p->sched, pid);
+	struct probe_seed seed = { .tid = pid, .pid = pid, .state = TS_NEW };
+
+	return probe_sched_seed(p->sched, &seed);
+}
+
+int probes_seed(struct probes *p, const struct probe_seed *seed)
+{
+	return probe_sched_seed(p->sched, seed);
+}
+
+int probes_seed_proc(struct probes *p, const struct proc_info *pi)
+{
+	return probe_sched_seed_proc(p->sched, pi);
+}
+
+size_t probes_live(struct probes *p)
+{
+	return probe_sched_live(p->sched);
 }
 
 int probes_totals(struct probes *p, struct tree_totals *out)

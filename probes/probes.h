@@ -26,8 +26,28 @@ struct probes_opts {
 int probes_open(struct probes **out, const struct probes_opts *o, char *err, size_t errlen);
 void probes_destroy(struct probes *p);
 
-/* Makes the task pid (not yet running the target) the root of the tree. */
-int probes_seed(struct probes *p, pid_t pid);
+/* A thread to make a member of the tree, in a known state. */
+struct probe_seed {
+	pid_t tid;
+	pid_t pid;
+	pid_t ppid;
+	__u32 state; /* enum thread_state */
+	__u32 cause; /* enum cause, when blocked */
+	__u32 sys; /* the syscall it is blocked in, or NOT_IN_SYSCALL */
+	__u32 loopback;
+	__u64 ts; /* 0 for the held root of `run`; else the attach time */
+	char comm[COMM_LEN];
+};
+
+/* Makes the held child of `run` (not yet running the target) the root of the tree. */
+int probes_seed_root(struct probes *p, pid_t pid);
+
+/* attach: makes a running thread a member, its account starting at seed->ts. */
+int probes_seed(struct probes *p, const struct probe_seed *seed);
+int probes_seed_proc(struct probes *p, const struct proc_info *pi);
+
+/* Threads of the tree that have not exited (attach ends at 0). */
+size_t probes_live(struct probes *p);
 
 /* Sums the tree's running totals over CPUs. */
 int probes_totals(struct probes *p, struct tree_totals *out);
@@ -59,7 +79,9 @@ struct probe_conns;
 
 int probe_sched_open(struct probe_sched **out, char *err, size_t errlen);
 int probe_sched_tree_fd(const struct probe_sched *s);
-int probe_sched_seed(struct probe_sched *s, pid_t pid);
+int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed);
+int probe_sched_seed_proc(struct probe_sched *s, const struct proc_info *pi);
+size_t probe_sched_live(struct probe_sched *s);
 int probe_sched_totals(struct probe_sched *s, struct tree_totals *out);
 int probe_sched_drain(struct probe_sched *s);
 int probe_sched_collect(struct probe_sched *s, struct profile *prof);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Loader and reader of the scheduler probes (bpf/sched.bpf.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -13,17 +15,9 @@
 #include "probes.h"
 #include "sched.skel.h"
 
-/* Mirrors struct task_state in bpf/tree.bpf.h: the value user space seeds. */
-struct task_state_seed {
-	__u64 ts;
-	__u32 state;
-	__u32 cause;
-	__u32 sys;
-	__u32 loopback;
-	__u32 early_wake;
-	__u32 sys_nr;
-	__u64 sys_enter_ns;
-};
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* Linux 6.9: a pidfd for one thread */
+#endif
 
 struct probe_sched {
 	struct sched_bpf *skel;
@@ -94,10 +88,16 @@ int probe_sched_tree_fd(const struct probe_sched *s)
 	return bpf_map__fd(s->skel->maps.tree);
 }
 
-int probe_sched_seed(struct probe_sched *s, pid_t pid)
+int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed)
 {
-	struct task_state_seed v = {};
-	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	struct task_state v = {
+		.ts = seed->ts,
+		.state = seed->state,
+		.cause = seed->cause,
+		.sys = seed->sys,
+		.loopback = seed->loopback,
+	};
+	int pidfd = syscall(SYS_pidfd_open, seed->tid, seed->tid == seed->pid ? 0 : PIDFD_THREAD);
 	int e = 0;
 
 	if (pidfd < 0)
@@ -105,7 +105,48 @@ int probe_sched_seed(struct probe_sched *s, pid_t pid)
 	if (bpf_map_update_elem(probe_sched_tree_fd(s), &pidfd, &v, BPF_NOEXIST))
 		e = -errno;
 	close(pidfd);
-	return e;
+	if (e || !seed->ts)
+		return e;
+	/* an attached thread's account starts at the attach */
+	struct thread_stats st = {
+		.pid = seed->pid,
+		.tid = seed->tid,
+		.ppid = seed->ppid,
+		.start_ns = seed->ts,
+	};
+	__u32 tid = seed->tid;
+
+	memcpy(st.comm, seed->comm, sizeof(st.comm));
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.thread_stats), &tid, &st, BPF_NOEXIST))
+		return -errno;
+	return 0;
+}
+
+int probe_sched_seed_proc(struct probe_sched *s, const struct proc_info *pi)
+{
+	__u32 pid = pi->pid;
+
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.proc_infos), &pid, pi, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Threads whose account is still open in the kernel. */
+size_t probe_sched_live(struct probe_sched *s)
+{
+	int fd = bpf_map__fd(s->skel->maps.thread_stats);
+	__u32 key, next;
+	void *prev = NULL;
+	size_t n = 0;
+	struct thread_stats st;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &st) && !st.exited)
+			n++;
+	}
+	return n;
 }
 
 int probe_sched_totals(struct probe_sched *s, struct tree_totals *out)
@@ -159,6 +200,52 @@ static int log_proc(struct probe_sched *s, __u32 pid)
 	return 0;
 }
 
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * A thread still alive at the end is in the middle of a state: add the time
+ * since its last transition, read from its task storage, so its account
+ * covers the whole run.
+ */
+static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
+{
+	int pidfd = syscall(SYS_pidfd_open, st->tid, st->tid == st->pid ? 0 : PIDFD_THREAD);
+	struct task_state ts;
+	__u64 now, delta;
+
+	if (pidfd < 0)
+		return;
+	if (bpf_map_lookup_elem(probe_sched_tree_fd(s), &pidfd, &ts) || !ts.ts) {
+		close(pidfd);
+		return;
+	}
+	close(pidfd);
+	now = now_ns();
+	delta = now > ts.ts ? now - ts.ts : 0;
+	switch (ts.state) {
+	case TS_RUNNING:
+		st->cpu_ns += delta;
+		break;
+	case TS_RUNQ_WAKEUP:
+		st->runq_wakeup_ns += delta;
+		break;
+	case TS_RUNQ_PREEMPT:
+	case TS_NEW:
+		st->runq_preempt_ns += delta;
+		break;
+	case TS_BLOCKED:
+		if (ts.cause < NR_CAUSES)
+			st->blocked_ns[ts.cause] += delta;
+		break;
+	}
+}
+
 /* Moves threads (only the exited ones unless all) out of the kernel map. */
 static int drain(struct probe_sched *s, bool all)
 {
@@ -176,6 +263,8 @@ static int drain(struct probe_sched *s, bool all)
 			continue;
 		if (!all && !st.exited)
 			continue;
+		if (!st.exited)
+			close_open_interval(s, &st);
 		if (grow((void **)&done, &cap_done, nr_done + 1, sizeof(*done))) {
 			e = -ENOMEM;
 			break;

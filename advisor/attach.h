@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#ifndef ADVISOR_ATTACH_H
+#define ADVISOR_ATTACH_H
+
+#include "cli.h"
+#include "profile.h"
+
+/*
+ * Profiles the running tree of o->pid into prof (caller frees with
+ * profile_free()) until --duration, Ctrl-C or the tree's exit. Returns 0,
+ * or -errno after one line on stderr, with the exit status in *fail.
+ */
+int attach_profile(const struct options *o, struct profile *prof, int *fail);
+
+#endif /* ADVISOR_ATTACH_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Which language runtime a program runs on, found from the ELF of its
+ * executable (libelf) and the libraries it maps (/proc/PID/maps). The
+ * decision words its advice after it (SPEC section 4).
+ */
+#ifndef ADVISOR_RUNTIME_H
+#define ADVISOR_RUNTIME_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Writes "cpython", "nodejs", "go", "jvm" or "native" into out.
+ * Returns 0, -ENOSPC when out cannot hold the name, -ENOEXEC when the file is
+ * not ELF, or the -errno of opening or reading it.
+ */
+int runtime_detect_path(const char *exe, char *out, size_t len);
+
+/*
+ * As runtime_detect_path() for the executable of process pid, and also looks
+ * at the libraries it maps (an embedded libpython, a dlopen()ed libjvm.so).
+ * Needs the right to read /proc/PID/exe (ptrace access).
+ */
+int runtime_detect(pid_t pid, char *out, size_t len);
+
+#endif /* ADVISOR_RUNTIME_H */
