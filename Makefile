@@ -49,7 +49,7 @@ DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson
 
 .PHONY: all deps test test-unit test-cli test-integration demo bench install clean test-asan
 
-BIN := bin/advisor
+BIN ?= bin/advisor
 
 all: $(BIN)
 
@@ -90,7 +90,7 @@ $(OUTPUT)/libadvisor.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(MAIN_OBJ) $(OUTPUT)/libadvisor.a
-	$(Q)mkdir -p bin
+	$(Q)mkdir -p $(dir $(BIN))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -118,9 +118,11 @@ test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 
 test: test-unit test-cli test-integration
 
+# ASan + UBSan over the unit, CLI and integration tests (BIN= keeps the binaries apart)
 test-asan:
-	$(MAKE) OUTPUT=.output-asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \
-		LDLIBS="-fsanitize=address,undefined" test-unit test-cli
+	$(MAKE) OUTPUT=.output-asan BIN=.output-asan/advisor \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		test-unit test-cli test-integration
 
 demo: $(BIN) $(WORKLOADS)
 	$(BIN) run -o demo-report.json -o demo-report.html -- $(OUTPUT)/workloads/demo
@@ -129,10 +131,11 @@ demo: $(BIN) $(WORKLOADS)
 bench: $(BIN) $(WORKLOADS)
 	tests/bench/bench.sh $(BIN) $(OUTPUT)/workloads
 
-instBIN := bin/advisor
-
-all: $(BIN)
-	install -D -m 0755 advisor $(DESTDIR)$(PREFIX)/sbin/advisor
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/advisor
+	install -D -m 0644 doc/advisor.8 $(DESTDIR)$(PREFIX)/share/man/man8/advisor.8
+	install -D -m 0644 doc/advisor.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/advisor
 
 clean:
 	rm -rf $(OUTPUT) .output-asan bin demo-report.json demo-report.html

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Where a report goes: the format from the file's extension, and the file
+ * itself, closed with every error checked so that a full disk is an error
+ * and not a truncated report.
+ */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "report.h"
+
+enum report_format report_format_of(const char *path)
+{
+	const char *dot, *slash;
+
+	if (!strcmp(path, "-"))
+		return REPORT_JSON;
+	dot = strrchr(path, '.');
+	slash = strrchr(path, '/');
+	if (!dot || (slash && dot < slash))
+		return REPORT_UNKNOWN;
+	if (!strcasecmp(dot, ".json"))
+		return REPORT_JSON;
+	if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
+		return REPORT_HTML;
+	return REPORT_UNKNOWN;
+}
+
+static int write_format(FILE *f, enum report_format fmt, const struct report *r)
+{
+	switch (fmt) {
+	case REPORT_JSON:
+		return report_json_write(f, r);
+	case REPORT_HTML:
+		return report_html_write(f, r);
+	default:
+		return -EINVAL;
+	}
+}
+
+int report_write_path(const char *path, const struct report *r)
+{
+	enum report_format fmt = report_format_of(path);
+	FILE *f;
+	int err;
+
+	if (fmt == REPORT_UNKNOWN)
+		return -EINVAL;
+	if (!strcmp(path, "-")) {
+		err = write_format(stdout, fmt, r);
+		errno = 0;
+		if (fflush(stdout) == EOF && !err)
+			err = errno ? -errno : -EIO;
+		if (ferror(stdout) && !err)
+			err = -EIO;
+		return err;
+	}
+
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	err = write_format(f, fmt, r);
+	errno = 0;
+	if (fflush(f) == EOF && !err)
+		err = errno ? -errno : -EIO;
+	if (ferror(f) && !err)
+		err = -EIO;
+	/* fclose reports what the last flush could not, e.g. NFS write-back */
+	errno = 0;
+	if (fclose(f) == EOF && !err)
+		err = errno ? -errno : -EIO;
+	return err;
+}
