@@ -57,18 +57,31 @@ static void timeline_push(struct session *rs, const struct tree_totals *now)
 static void inspect_pid(pid_t pid, void *ctx)
 {
 	struct session *rs = ctx;
-	struct runtime_seen *s;
+	struct runtime_seen *s = NULL;
+	char path[64], exe[256];
+	ssize_t n;
 
-	for (size_t i = 0; i < rs->nr_seen; i++)
-		if (rs->seen[i].pid == pid)
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	for (size_t i = 0; i < rs->nr_seen; i++) {
+		if (rs->seen[i].pid == pid) {
+			if (!strcmp(rs->seen[i].exe, exe))
+				return;
+			s = &rs->seen[i];
+		}
+	}
+	if (!s) {
+		if (rs->nr_seen == MAX_INSPECTED)
 			return;
-	if (rs->nr_seen == MAX_INSPECTED)
-		return;
-	s = &rs->seen[rs->nr_seen];
-	if (runtime_detect(pid, s->runtime, sizeof(s->runtime)))
-		return;
+		s = &rs->seen[rs->nr_seen++];
+	}
 	s->pid = pid;
-	rs->nr_seen++;
+	snprintf(s->exe, sizeof(s->exe), "%s", exe);
+	if (runtime_detect(pid, s->runtime, sizeof(s->runtime)))
+		snprintf(s->runtime, sizeof(s->runtime), "native");
 }
 
 static void tick(struct session *rs, bool last_one)

@@ -23,6 +23,7 @@
 
 struct runtime_seen {
 	pid_t pid;
+	char exe[256]; /* a pid that execs again (a shell-script shim) is read again */
 	char runtime[32];
 };
 

@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The decision, driven from synthetic profiles: every branch of the tree at,
+ * just below and just above its threshold, each inconclusive reason, how
+ * confidence moves, and the advice each runtime gets.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advisor/decide.h"
+
+#define MS(x) ((__u64)((x)*1000000.0))
+#define MAX_PROCS_T 8
+#define MAX_THREADS_T 16
+
+/* A profile over fixed arrays: nothing in it is freed with profile_free(). */
+struct fixture {
+	struct profile p;
+	struct process_profile procs[MAX_PROCS_T];
+	struct thread_profile threads[MAX_PROCS_T][MAX_THREADS_T];
+	struct thresholds t;
+	struct verdict v;
+};
+
+static struct fixture *fx_new(double wall_ms, int cpus, const char *runtime)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	cr_assert_not_null(f);
+	f->p.duration_ns = MS(wall_ms);
+	f->p.cpus = cpus;
+	snprintf(f->p.runtime, sizeof(f->p.runtime), "%s", runtime);
+	f->p.processes = f->procs;
+	f->p.overhead.events = 100000;
+	thresholds_default(&f->t);
+	return f;
+}
+
+/* A thread of process number proc (0, 1, ...), alive for the whole run. */
+static struct thread_profile *fx_thread(struct fixture *f, unsigned int proc)
+{
+	struct process_profile *pp;
+	struct thread_profile *th;
+
+	cr_assert_lt(proc, MAX_PROCS_T);
+	while (f->p.nr_processes <= proc) {
+		pp = &f->procs[f->p.nr_processes];
+		pp->pid = 100 + f->p.nr_processes;
+		pp->threads = f->threads[f->p.nr_processes];
+		f->p.nr_processes++;
+	}
+	pp = &f->procs[proc];
+	cr_assert_lt(pp->nr_threads, MAX_THREADS_T);
+	th = &pp->threads[pp->nr_threads++];
+	th->tid = pp->pid + 1000 * pp->nr_threads;
+	return th;
+}
+
+/* count external waits of cause c in log2 slot k (median 1.5 x 2^k ns) */
+static void fx_waits(struct fixture *f, int c, unsigned int k, __u64 count)
+{
+	f->p.waits[c].all.slots[k] += count;
+	f->p.waits[c].ext.slots[k] += count;
+	f->p.waits[c].ext.count += count;
+	f->p.waits[c].all.count += count;
+}
+
+static double slot_median_ms(unsigned int k)
+{
+	return 1.5 * (double)(1ULL << k) / 1e6;
+}
+
+static const struct verdict *fx_decide(struct fixture *f)
+{
+	cr_assert_eq(decide_model(&f->p, &f->t, &f->v), 0);
+	return &f->v;
+}
+
+/* One busy thread: cpu_ns on CPU and net_ns waiting on the network. */
+static struct fixture *fx_one_thread(__u64 cpu_ns, __u64 net_ns, unsigned int slot, __u64 peak)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+
+	th->cpu_ns = cpu_ns;
+	th->blocked_ns[CAUSE_NET] = net_ns;
+	fx_waits(f, CAUSE_NET, slot, 1000);
+	f->p.conns.peak_open = peak;
+	return f;
+}
+
+static int sentences(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		if (*s == '.' && (s[1] == ' ' || !s[1]))
+			n++;
+	return n;
+}
+
+/* --- thresholds and names ----------------------------------------------- */
+
+Test(decide, threshold_defaults)
+{
+	static const struct {
+		const char *name;
+		double value;
+	} want[NR_THRESHOLDS] = {
+		{ "io_bound_min", 0.5 }, { "slow_wait_ms", 1 },	    { "many_conns", 64 },
+		{ "busy_min", 0.01 },	 { "min_duration_ms", 20 }, { "asleep_min", 0.9 },
+	};
+	struct thresholds t;
+
+	thresholds_default(&t);
+	for (int i = 0; i < NR_THRESHOLDS; i++) {
+		double *field = (double *)((char *)&t + threshold_defs[i].offset);
+
+		cr_expect_str_eq(threshold_defs[i].name, want[i].name);
+		cr_expect_eq(*field, want[i].value, "%s", want[i].name);
+		cr_expect(threshold_defs[i].help && threshold_defs[i].help[0]);
+	}
+	cr_expect_eq(t.io_bound_min, 0.5);
+	cr_expect_eq(t.slow_wait_ms, 1);
+	cr_expect_eq(t.many_conns, 64);
+	cr_expect_eq(t.busy_min, 0.01);
+	cr_expect_eq(t.min_duration_ms, 20);
+	cr_expect_eq(t.asleep_min, 0.9);
+}
+
+Test(decide, thresholds_set_good)
+{
+	static const struct {
+		const char *in;
+		size_t offset;
+		double value;
+	} cases[] = {
+		{ "io_bound_min=0.6", offsetof(struct thresholds, io_bound_min), 0.6 },
+		{ "io_bound_min=.25", offsetof(struct thresholds, io_bound_min), 0.25 },
+		{ "io_bound_min=1", offsetof(struct thresholds, io_bound_min), 1 },
+		{ "io_bound_min=0", offsetof(struct thresholds, io_bound_min), 0 },
+		{ "slow_wait_ms=2.5", offsetof(struct thresholds, slow_wait_ms), 2.5 },
+		{ "slow_wait_ms=1e-3", offsetof(struct thresholds, slow_wait_ms), 1e-3 },
+		{ "many_conns=1000", offsetof(struct thresholds, many_conns), 1000 },
+		{ "busy_min=0.05", offsetof(struct thresholds, busy_min), 0.05 },
+		{ "min_duration_ms=0", offsetof(struct thresholds, min_duration_ms), 0 },
+		{ "asleep_min=0.75", offsetof(struct thresholds, asleep_min), 0.75 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct thresholds t;
+
+		thresholds_default(&t);
+		cr_expect_eq(thresholds_set(&t, cases[i].in), 0, "%s", cases[i].in);
+		cr_expect_eq(*(double *)((char *)&t + cases[i].offset), cases[i].value, "%s",
+			     cases[i].in);
+	}
+}
+
+Test(decide, thresholds_set_bad)
+{
+	static const char *const bad[] = {
+		"",
+		"=1",
+		"io_bound_min",
+		"io_bound_min=",
+		"nope=1",
+		"IO_BOUND_MIN=0.5",
+		"io_bound_mi=0.5",
+		"io_bound_min_=0.5",
+		"io_bound_min=-0.1",
+		"slow_wait_ms=-1",
+		"io_bound_min=abc",
+		"io_bound_min=0.5x",
+		"io_bound_min=0.5 ",
+		"io_bound_min= 0.5",
+		"io_bound_min=+0.5",
+		"io_bound_min=nan",
+		"io_bound_min=NaN",
+		"slow_wait_ms=inf",
+		"slow_wait_ms=infinity",
+		"slow_wait_ms=1e999",
+		"io_bound_min=0x1p-1",
+		"io_bound_min=1.5",
+		"busy_min=2",
+		"asleep_min=90",
+		"io_bound_min=0.5=1",
+		"io_bound_min=.",
+		"io_bound_min=1e",
+		"io_bound_min=1.2.3",
+	};
+	struct thresholds t, before;
+
+	thresholds_default(&t);
+	before = t;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(thresholds_set(&t, bad[i]), -EINVAL, "'%s' was accepted", bad[i]);
+		cr_expect(!memcmp(&t, &before, sizeof(t)), "'%s' changed thresholds", bad[i]);
+	}
+}
+
+Test(decide, model_names)
+{
+	cr_expect_str_eq(model_names[MODEL_INCONCLUSIVE], "inconclusive");
+	cr_expect_str_eq(model_names[MODEL_ASYNC], "async");
+	cr_expect_str_eq(model_names[MODEL_MULTITHREADING], "multithreading");
+	cr_expect_str_eq(model_names[MODEL_MULTIPROCESSING], "multiprocessing");
+	for (int i = 0; i < NR_MODELS; i++)
+		cr_expect_eq(model_from_name(model_names[i]), i);
+	cr_expect_eq(model_from_name("Async"), -1);
+	cr_expect_eq(model_from_name("multiprocess"), -1);
+	cr_expect_eq(model_from_name(""), -1);
+}
+
+/* --- the tree at, below and above each threshold ---------------------- */
+
+enum wait_at { WAIT_DEFAULT, WAIT_AT, WAIT_BELOW, WAIT_ABOVE };
+
+struct tree_case {
+	const char *name;
+	__u64 cpu_ns, net_ns;
+	unsigned int slot; /* of the net waits: 19 is 0.79 ms, 20 is 1.57 ms */
+	enum wait_at wait; /* where wait_p50 sits against slow_wait_ms */
+	__u64 peak;
+	enum model model;
+	const char *branches[3];
+};
+
+/* clang-format off */
+static const struct tree_case tree_cases[] = {
+	/* io_fraction against io_bound_min = 0.5 */
+	{ "io at threshold", MS(500), MS(500), 19, WAIT_DEFAULT, 0,
+	  MODEL_MULTITHREADING, { "io_bound", "fast", "few" } },
+	{ "io just below", MS(500) + 1, MS(500), 19, WAIT_DEFAULT, 0,
+	  MODEL_MULTIPROCESSING, { "cpu_bound" } },
+	{ "io just above", MS(500), MS(500) + 1, 19, WAIT_DEFAULT, 0,
+	  MODEL_MULTITHREADING, { "io_bound", "fast", "few" } },
+	{ "cpu-bound ignores slow waits and many connections", MS(900), MS(100), 25, WAIT_DEFAULT,
+	  1000, MODEL_MULTIPROCESSING, { "cpu_bound" } },
+	/* wait_p50 against slow_wait_ms */
+	{ "slow by default", MS(100), MS(900), 20, WAIT_DEFAULT, 0,
+	  MODEL_ASYNC, { "io_bound", "slow", "few" } },
+	{ "fast by default", MS(100), MS(900), 19, WAIT_DEFAULT, 0,
+	  MODEL_MULTITHREADING, { "io_bound", "fast", "few" } },
+	{ "wait at threshold", MS(100), MS(900), 22, WAIT_AT, 0,
+	  MODEL_ASYNC, { "io_bound", "slow", "few" } },
+	{ "wait just below", MS(100), MS(900), 22, WAIT_BELOW, 0,
+	  MODEL_MULTITHREADING, { "io_bound", "fast", "few" } },
+	{ "wait just above", MS(100), MS(900), 22, WAIT_ABOVE, 0,
+	  MODEL_ASYNC, { "io_bound", "slow", "few" } },
+	/* peak open connections against many_conns = 64 */
+	{ "conns just below", MS(100), MS(900), 15, WAIT_DEFAULT, 63,
+	  MODEL_MULTITHREADING, { "io_bound", "fast", "few" } },
+	{ "conns at threshold", MS(100), MS(900), 15, WAIT_DEFAULT, 64,
+	  MODEL_ASYNC, { "io_bound", "fast", "many" } },
+	{ "conns just above", MS(100), MS(900), 15, WAIT_DEFAULT, 65,
+	  MODEL_ASYNC, { "io_bound", "fast", "many" } },
+	{ "slow and many", MS(100), MS(900), 24, WAIT_DEFAULT, 500,
+	  MODEL_ASYNC, { "io_bound", "slow", "many" } },
+};
+/* clang-format on */
+
+Test(decide, tree_thresholds)
+{
+	for (size_t i = 0; i < sizeof(tree_cases) / sizeof(tree_cases[0]); i++) {
+		const struct tree_case *c = &tree_cases[i];
+		struct fixture *f = fx_one_thread(c->cpu_ns, c->net_ns, c->slot, c->peak);
+		const struct verdict *v;
+		__u64 m = (__u64)(slot_median_ms(c->slot) * 1e6);
+		size_t n = 0;
+
+		/* the threshold moves around the measured median, exactly */
+		if (c->wait == WAIT_AT)
+			f->t.slow_wait_ms = (double)m / 1e6;
+		else if (c->wait == WAIT_BELOW)
+			f->t.slow_wait_ms = (double)(m + 1) / 1e6;
+		else if (c->wait == WAIT_ABOVE)
+			f->t.slow_wait_ms = (double)(m - 1) / 1e6;
+		v = fx_decide(f);
+
+		cr_expect_eq(v->model, c->model, "%s: got %s", c->name, model_names[v->model]);
+		cr_expect_eq(v->inconclusive_reason[0], '\0', "%s", c->name);
+		cr_expect_eq(v->wait_p50_ns, m, "%s: wait_p50 %llu", c->name,
+			     (unsigned long long)v->wait_p50_ns);
+		cr_expect_eq(v->peak_open, c->peak, "%s", c->name);
+		while (n < 3 && c->branches[n])
+			n++;
+		cr_expect_eq(v->nr_path, n, "%s: %zu nodes", c->name, v->nr_path);
+		for (size_t j = 0; j < n && j < v->nr_path; j++)
+			cr_expect_str_eq(v->path[j].branch, c->branches[j], "%s: node %zu", c->name,
+					 j);
+		cr_expect_str_eq(v->path[0].metric, "io_fraction", "%s", c->name);
+		cr_expect_float_eq(v->path[0].value, v->io_fraction, 1e-12, "%s", c->name);
+		cr_expect_eq(v->path[0].threshold, 0.5, "%s", c->name);
+		if (n == 3) {
+			cr_expect_str_eq(v->path[1].metric, "wait_p50_ms", "%s", c->name);
+			cr_expect_eq(v->path[1].threshold, f->t.slow_wait_ms, "%s", c->name);
+			cr_expect_str_eq(v->path[2].metric, "peak_open_connections", "%s", c->name);
+			cr_expect_eq(v->path[2].value, (double)c->peak, "%s", c->name);
+		}
+		cr_expect(v->confidence > 0 && v->confidence <= 1, "%s: %f", c->name,
+			  v->confidence);
+		cr_expect(v->confidence_basis[0], "%s", c->name);
+		cr_expect(v->speedup_bound >= 1, "%s", c->name);
+		cr_expect(v->speedup_basis[0], "%s", c->name);
+		cr_expect(v->rationale[0], "%s", c->name);
+		cr_expect(sentences(v->rationale) >= 2 && sentences(v->rationale) <= 3,
+			  "%s: %d sentences: %s", c->name, sentences(v->rationale), v->rationale);
+		cr_expect(strstr(v->rationale, "io_fraction"), "%s", c->name);
+		cr_expect(v->advice[0], "%s", c->name);
+		free(f);
+	}
+}
+
+Test(decide, io_fraction_is_external_only)
+{
+	/* gen | hasher: the hasher's pipe waits are ended by gen, a thread of the tree */
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *gen = fx_thread(f, 0), *hasher = fx_thread(f, 1);
+	const struct verdict *v;
+
+	gen->cpu_ns = MS(600);
+	gen->blocked_ns[CAUSE_IPC] = gen->internal_ns[CAUSE_IPC] = MS(1400);
+	hasher->cpu_ns = MS(1900);
+	hasher->blocked_ns[CAUSE_IPC] = hasher->internal_ns[CAUSE_IPC] = MS(100);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_float_eq(v->io_fraction, 0, 1e-12);
+	cr_expect_str_eq(v->current_model, "multiprocess");
+	free(f);
+}
+
+/* --- inconclusive ------------------------------------------------------ */
+
+Test(decide, inconclusive_too_short)
+{
+	struct fixture *f = fx_new(10, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(10);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "too-short");
+	cr_expect_str_eq(v->path[0].metric, "duration_ms");
+	cr_expect_str_eq(v->path[0].branch, "too-short");
+	cr_expect(strstr(v->rationale, "min_duration_ms 20"), "%s", v->rationale);
+
+	/* at the threshold the run is long enough */
+	f->p.duration_ns = MS(20);
+	th->cpu_ns = MS(20);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	free(f);
+}
+
+Test(decide, inconclusive_too_little_work)
+{
+	/* busy on its own terms, but under 1 ms of cpu + io in all */
+	struct fixture *f = fx_new(20, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(0.5);
+	th->runq_preempt_ns = MS(5);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "too-short");
+	cr_expect_str_eq(v->path[0].metric, "work_ms");
+	free(f);
+}
+
+Test(decide, inconclusive_empty)
+{
+	struct fixture *f = fx_new(100, 2, "");
+	const struct verdict *v = fx_decide(f);
+
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "too-short");
+	cr_expect_str_eq(v->runtime, "unknown");
+	free(f);
+}
+
+Test(decide, inconclusive_asleep)
+{
+	/* sleep 1 */
+	struct fixture *f = fx_new(1000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(0.6);
+	th->blocked_ns[CAUSE_DISK] = MS(0.3);
+	th->blocked_ns[CAUSE_SLEEP] = MS(999);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "asleep");
+	cr_expect(v->confidence > 0.5, "%f", v->confidence);
+	cr_expect(strstr(v->advice, "sleep"), "%s", v->advice);
+	free(f);
+}
+
+Test(decide, inconclusive_asleep_through_a_shell)
+{
+	/* sh -c 'sleep 1': the shell's wait mirrors its child's sleep */
+	struct fixture *f = fx_new(1000, 2, "native");
+	struct thread_profile *sh = fx_thread(f, 0), *sl = fx_thread(f, 1);
+	const struct verdict *v;
+
+	sh->cpu_ns = MS(1);
+	sh->blocked_ns[CAUSE_CHILD] = MS(998);
+	sl->cpu_ns = MS(0.5);
+	sl->blocked_ns[CAUSE_SLEEP] = MS(998);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "asleep");
+	free(f);
+}
+
+Test(decide, inconclusive_mostly_asleep_with_some_work)
+{
+	/* 5% of the wall on CPU, the rest asleep, with many idle sleeper threads */
+	struct fixture *f = fx_new(2000, 2, "native");
+	const struct verdict *v;
+	struct thread_profile *th = fx_thread(f, 0);
+
+	th->cpu_ns = MS(100);
+	th->blocked_ns[CAUSE_SLEEP] = MS(1900);
+	for (int i = 0; i < 8; i++)
+		fx_thread(f, 0)->blocked_ns[CAUSE_SLEEP] = MS(2000);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "asleep");
+	cr_expect_str_eq(v->path[0].metric, "idle_share");
+
+	/* the same sleepers beside a thread busy the whole time: judged */
+	th->cpu_ns = MS(2000);
+	th->blocked_ns[CAUSE_SLEEP] = 0;
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	free(f);
+}
+
+Test(decide, inconclusive_children)
+{
+	/* waiting on children that the trace does not account for */
+	struct fixture *f = fx_new(1000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(1);
+	th->blocked_ns[CAUSE_CHILD] = MS(999);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "children");
+	free(f);
+}
+
+Test(decide, make_with_busy_children_is_judged)
+{
+	/* make waits on two compilers that are themselves CPU-bound */
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *make = fx_thread(f, 0), *cc1, *cc2;
+	const struct verdict *v;
+
+	make->cpu_ns = MS(5);
+	make->blocked_ns[CAUSE_CHILD] = MS(1995);
+	cc1 = fx_thread(f, 1);
+	cc1->start_ns = MS(10);
+	cc1->end_ns = MS(1990);
+	cc1->cpu_ns = MS(1900);
+	cc1->blocked_ns[CAUSE_DISK] = MS(50);
+	cc2 = fx_thread(f, 2);
+	cc2->start_ns = MS(20);
+	cc2->end_ns = MS(1995);
+	cc2->cpu_ns = MS(1950);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING, "got %s (%s)", model_names[v->model],
+		     v->inconclusive_reason);
+	cr_expect_str_eq(v->current_model, "multiprocess");
+	cr_expect(v->already_fits, "%s", v->advice);
+	free(f);
+}
+
+Test(decide, inconclusive_locks)
+{
+	/* four threads serialised on one mutex */
+	struct fixture *f = fx_new(1000, 4, "native");
+	const struct verdict *v;
+
+	for (int i = 0; i < 4; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(250);
+		th->blocked_ns[CAUSE_LOCK] = th->internal_ns[CAUSE_LOCK] = MS(750);
+	}
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "locks");
+	cr_expect_str_eq(v->path[0].metric, "lock_share");
+	cr_expect_float_eq(v->path[0].value, 0.75, 1e-9);
+	cr_expect(strstr(v->rationale, "lock"), "%s", v->rationale);
+	cr_expect(strstr(v->advice, "lock"), "%s", v->advice);
+	free(f);
+}
+
+Test(decide, lock_share_near_bound_is_never_confident)
+{
+	struct fixture *f = fx_new(2000, 4, "native");
+	const struct verdict *v;
+
+	for (int i = 0; i < 2; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(1020);
+		th->blocked_ns[CAUSE_LOCK] = MS(980);
+	}
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect(v->confidence <= 0.52, "%f", v->confidence);
+	cr_expect(strstr(v->rationale, "locks"), "%s", v->rationale);
+	free(f);
+}
+
+Test(decide, idle_helper_threads_are_not_lock_bound)
+{
+	/* a JVM-like program: one busy main thread, helpers parked on futexes */
+	struct fixture *f = fx_new(2000, 2, "jvm");
+	struct thread_profile *main_th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	main_th->cpu_ns = MS(1990);
+	for (int i = 0; i < 6; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(30);
+		th->blocked_ns[CAUSE_LOCK] = MS(1970);
+	}
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING, "got %s (%s)", model_names[v->model],
+		     v->inconclusive_reason);
+	cr_expect_str_eq(v->current_model, "single-threaded");
+	cr_expect(v->confidence > 0.7, "%f", v->confidence);
+	free(f);
+}
+
+Test(decide, inconclusive_idle)
+{
+	/* blocked the whole run on a pipe from its own sibling, nobody busy */
+	struct fixture *f = fx_new(1000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(2);
+	th->blocked_ns[CAUSE_IPC] = th->internal_ns[CAUSE_IPC] = MS(998);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "idle");
+	free(f);
+}
+
+Test(decide, inconclusive_has_rationale_and_advice)
+{
+	struct fixture *f = fx_new(1000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->blocked_ns[CAUSE_SLEEP] = MS(1000);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect(v->rationale[0] && v->advice[0] && v->confidence_basis[0]);
+	cr_expect(sentences(v->rationale) >= 2 && sentences(v->rationale) <= 3, "%s", v->rationale);
+	cr_expect(v->confidence >= 0 && v->confidence <= 1);
+	cr_expect_eq(v->speedup_bound, 1);
+	cr_expect_eq(v->nr_path, 1);
+	free(f);
+}
+
+/* --- confidence ------------------------------------------------------- */
+
+static double confidence_at(double io_fraction, unsigned int slot, __u64 peak)
+{
+	__u64 io = (__u64)(io_fraction * MS(1000));
+	struct fixture *f = fx_one_thread(MS(1000) - io, io, slot, peak);
+	double c = fx_decide(f)->confidence;
+
+	free(f);
+	return c;
+}
+
+Test(decide, confidence_falls_towards_io_bound_min)
+{
+	static const double above[] = { 0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.55, 0.52, 0.501 };
+	static const double below[] = { 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.48, 0.499 };
+	double prev;
+
+	/* from above, async on slow waits far from 1 ms */
+	prev = 2;
+	for (size_t i = 0; i < sizeof(above) / sizeof(above[0]); i++) {
+		double c = confidence_at(above[i], 26, 0);
+
+		cr_expect(c < prev, "io_fraction %g: %f !< %f", above[i], c, prev);
+		prev = c;
+	}
+	cr_expect(prev <= 0.51, "%f", prev);
+	/* from below, CPU-bound */
+	prev = 2;
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		double c = confidence_at(below[i], 26, 0);
+
+		cr_expect(c < prev, "io_fraction %g: %f !< %f", below[i], c, prev);
+		prev = c;
+	}
+	cr_expect(prev <= 0.51, "%f", prev);
+	cr_expect(confidence_at(0.01, 26, 0) > 0.9);
+	cr_expect(confidence_at(0.99, 26, 0) > 0.9);
+	cr_expect(confidence_at(0.5, 26, 0) <= 0.5 + 1e-9);
+}
+
+Test(decide, confidence_falls_towards_slow_wait_ms)
+{
+	static const unsigned int above[] = { 28, 25, 23, 21, 20 }; /* 403 ms .. 1.57 ms */
+	static const unsigned int below[] = { 10, 13, 16, 18, 19 }; /* 1.5 us .. 0.79 ms */
+	double prev = 2;
+
+	for (size_t i = 0; i < sizeof(above) / sizeof(above[0]); i++) {
+		double c = confidence_at(0.99, above[i], 0);
+
+		cr_expect(c < prev, "slot %u: %f !< %f", above[i], c, prev);
+		prev = c;
+	}
+	prev = 2;
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		double c = confidence_at(0.99, below[i], 0);
+
+		cr_expect(c < prev, "slot %u: %f !< %f", below[i], c, prev);
+		prev = c;
+	}
+}
+
+Test(decide, confidence_falls_towards_many_conns)
+{
+	static const __u64 above[] = { 5000, 640, 200, 100, 70, 65 };
+	static const __u64 below[] = { 0, 2, 10, 30, 50, 63 };
+	double prev = 2;
+
+	for (size_t i = 0; i < sizeof(above) / sizeof(above[0]); i++) {
+		double c = confidence_at(0.99, 10, above[i]);
+
+		cr_expect(c < prev, "peak %llu: %f !< %f", (unsigned long long)above[i], c, prev);
+		prev = c;
+	}
+	prev = 2;
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		double c = confidence_at(0.99, 10, below[i]);
+
+		cr_expect(c < prev, "peak %llu: %f !< %f", (unsigned long long)below[i], c, prev);
+		prev = c;
+	}
+}
+
+Test(decide, confidence_run_length_and_drops)
+{
+	struct fixture *f = fx_one_thread(MS(1900), MS(100), 10, 0);
+	double full, shorter, dropped;
+
+	full = fx_decide(f)->confidence;
+	f->p.duration_ns = MS(200);
+	f->procs[0].threads[0].cpu_ns = MS(190);
+	f->procs[0].threads[0].blocked_ns[CAUSE_NET] = MS(10);
+	shorter = fx_decide(f)->confidence;
+	cr_expect(shorter < full, "%f !< %f", shorter, full);
+
+	f->p.duration_ns = MS(2000);
+	f->procs[0].threads[0].cpu_ns = MS(1900);
+	f->procs[0].threads[0].blocked_ns[CAUSE_NET] = MS(100);
+	f->p.overhead.dropped = 10000;
+	dropped = fx_decide(f)->confidence;
+	cr_expect(dropped < full, "%f !< %f", dropped, full);
+	cr_expect(strstr(f->v.confidence_basis, "dropped"), "%s", f->v.confidence_basis);
+	free(f);
+}
+
+/* --- current model, runtime and advice -------------------------------- */
+
+Test(decide, gil_advice)
+{
+	/* CPython, four threads of pure-Python work taking turns on the GIL */
+	struct fixture *f = fx_new(2000, 2, "cpython");
+	const struct verdict *v;
+
+	for (int i = 0; i < 4; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(490);
+		th->blocked_ns[CAUSE_LOCK] = th->internal_ns[CAUSE_LOCK] = MS(1500);
+	}
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING, "got %s (%s)", model_names[v->model],
+		     v->inconclusive_reason);
+	cr_expect_str_eq(v->runtime, "cpython");
+	cr_expect_str_eq(v->current_model, "multithreaded");
+	cr_expect(!v->already_fits);
+	cr_expect(strstr(v->advice, "GIL"), "%s", v->advice);
+	cr_expect(strstr(v->advice, "from multithreaded to multiprocessing"), "%s", v->advice);
+	cr_expect(strstr(v->rationale, "GIL"), "%s", v->rationale);
+	cr_expect(v->confidence > 0.7, "%f", v->confidence);
+	free(f);
+}
+
+Test(decide, gil_advice_single_thread)
+{
+	struct fixture *f = fx_one_thread(MS(1980), MS(20), 10, 0);
+	const struct verdict *v;
+
+	snprintf(f->p.runtime, sizeof(f->p.runtime), "cpython");
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_str_eq(v->current_model, "single-threaded");
+	cr_expect(strstr(v->advice, "from single-threaded to multiprocessing"), "%s", v->advice);
+	cr_expect(strstr(v->advice, "GIL"), "%s", v->advice);
+	free(f);
+}
+
+Test(decide, event_loop_async_already_fits)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(60);
+	th->blocked_ns[CAUSE_POLL] = MS(1900);
+	th->blocked_ns[CAUSE_NET] = MS(10);
+	fx_waits(f, CAUSE_POLL, 24, 100);
+	f->p.conns.peak_open = 12;
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_ASYNC);
+	cr_expect_str_eq(v->current_model, "event-loop");
+	cr_expect(v->already_fits);
+	cr_expect(!strncmp(v->advice, "already fits", 12), "%s", v->advice);
+	free(f);
+}
+
+Test(decide, threads_on_many_connections_go_async)
+{
+	/* a threaded client on 200 slow connections */
+	struct fixture *f = fx_new(2000, 2, "native");
+	const struct verdict *v;
+
+	for (int i = 0; i < 16; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(20);
+		th->blocked_ns[CAUSE_NET] = MS(1970);
+	}
+	fx_waits(f, CAUSE_NET, 24, 1000);
+	f->p.conns.peak_open = 200;
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_ASYNC);
+	cr_expect_str_eq(v->current_model, "multithreaded");
+	cr_expect(!v->already_fits);
+	cr_expect(strstr(v->advice, "from multithreaded to async"), "%s", v->advice);
+	cr_expect(v->busy_threads > 15 && v->busy_threads < 17, "%f", v->busy_threads);
+	free(f);
+}
+
+Test(decide, cpu_bound_event_loop)
+{
+	static const struct {
+		const char *runtime;
+		const char *advice;
+	} cases[] = {
+		{ "nodejs", "worker_threads" },
+		{ "native", "beside the event loop" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_new(2000, 4, cases[i].runtime);
+		struct thread_profile *th = fx_thread(f, 0);
+		const struct verdict *v;
+
+		th->cpu_ns = MS(1800);
+		th->blocked_ns[CAUSE_POLL] = MS(150);
+		th->blocked_ns[CAUSE_LOCK] = MS(20);
+		fx_waits(f, CAUSE_POLL, 16, 1000);
+		v = fx_decide(f);
+		cr_expect_eq(v->model, MODEL_MULTIPROCESSING, "%s", cases[i].runtime);
+		cr_expect_str_eq(v->current_model, "event-loop", "%s", cases[i].runtime);
+		cr_expect(!v->already_fits);
+		cr_expect(strstr(v->advice, cases[i].advice), "%s: %s", cases[i].runtime,
+			  v->advice);
+		free(f);
+	}
+}
+
+Test(decide, current_model_many_equal_threads)
+{
+	/* 16 CPU-bound threads sharing 2 CPUs: each gets little, all are workers */
+	struct fixture *f = fx_new(2000, 2, "native");
+	const struct verdict *v;
+
+	for (int i = 0; i < MAX_THREADS_T; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(2000.0 * 2 / MAX_THREADS_T);
+		th->runq_preempt_ns = MS(2000) - th->cpu_ns;
+	}
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_str_eq(v->current_model, "multithreaded");
+	cr_expect(v->already_fits, "%s", v->advice);
+	free(f);
+}
+
+Test(decide, current_model_sequential_processes)
+{
+	/* a script running two CPU-bound commands one after the other */
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *sh = fx_thread(f, 0), *a = fx_thread(f, 1), *b = fx_thread(f, 2);
+	const struct verdict *v;
+
+	sh->cpu_ns = MS(2);
+	sh->blocked_ns[CAUSE_CHILD] = MS(1990);
+	a->start_ns = MS(5);
+	a->end_ns = MS(1000);
+	a->cpu_ns = MS(990);
+	b->start_ns = MS(1000);
+	b->end_ns = MS(1995);
+	b->cpu_ns = MS(990);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_str_eq(v->current_model, "single-threaded");
+	free(f);
+}
+
+Test(decide, speedup_bound)
+{
+	struct fixture *f;
+	const struct verdict *v;
+
+	/* one CPU-bound thread: up to the CPUs online */
+	f = fx_one_thread(MS(2000), 0, 10, 0);
+	f->p.cpus = 4;
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 4, 1e-6, "%f", v->speedup_bound);
+	cr_expect(!v->already_fits);
+	cr_expect(strstr(v->rationale, "4.0x"), "%s", v->rationale);
+	cr_expect(strstr(v->rationale, "1.0 of 4 CPUs"), "%s", v->rationale);
+	/* on one CPU there is nothing to gain */
+	f->p.cpus = 1;
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 1, 1e-9);
+	cr_expect(v->already_fits);
+	/* Amdahl: 10% serial I/O on 4 CPUs */
+	f->p.cpus = 4;
+	f->procs[0].threads[0].cpu_ns = MS(1800);
+	f->procs[0].threads[0].blocked_ns[CAUSE_NET] = MS(200);
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 1 / (0.1 + 0.9 / 4), 1e-6, "%f", v->speedup_bound);
+	free(f);
+
+	/* I/O-bound single thread: the waits can overlap down to the CPU share */
+	f = fx_one_thread(MS(200), MS(1800), 15, 0);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTITHREADING);
+	cr_expect_float_eq(v->speedup_bound, 10, 1e-6, "%f", v->speedup_bound);
+	free(f);
+
+	/* I/O-bound threads that already fill the CPU gain nothing more */
+	f = fx_new(2000, 1, "native");
+	for (int i = 0; i < 10; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(200);
+		th->blocked_ns[CAUSE_NET] = MS(1800);
+	}
+	fx_waits(f, CAUSE_NET, 15, 1000);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTITHREADING);
+	cr_expect_float_eq(v->speedup_bound, 1, 1e-6, "%f", v->speedup_bound);
+	cr_expect(v->already_fits);
+	free(f);
+
+	/* two CPU-bound processes on two CPUs: already fits */
+	f = fx_new(2000, 2, "native");
+	fx_thread(f, 0)->cpu_ns = MS(1990);
+	fx_thread(f, 1)->cpu_ns = MS(1990);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_str_eq(v->current_model, "multiprocess");
+	cr_expect(v->already_fits);
+	cr_expect(v->speedup_bound < 1.01, "%f", v->speedup_bound);
+	free(f);
+}
+
+Test(decide, rationale_quotes_numbers)
+{
+	struct fixture *f = fx_one_thread(MS(1860), MS(140), 10, 0);
+	const struct verdict *v = fx_decide(f);
+
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect(strstr(v->rationale, "io_fraction 0.07 < 0.50"), "%s", v->rationale);
+	cr_expect(strstr(v->rationale, "CPU-bound"), "%s", v->rationale);
+	cr_expect(strstr(v->rationale, "2 CPUs"), "%s", v->rationale);
+	cr_expect(!strncmp(v->advice, "from single-threaded to multiprocessing: ", 41), "%s",
+		  v->advice);
+	free(f);
+}
+
+Test(decide, pure)
+{
+	/* the same profile gives the same verdict, byte for byte */
+	struct fixture *f = fx_one_thread(MS(700), MS(1300), 21, 80);
+	struct verdict a, b;
+
+	cr_assert_eq(decide_model(&f->p, &f->t, &a), 0);
+	cr_assert_eq(decide_model(&f->p, &f->t, &b), 0);
+	cr_expect(!memcmp(&a, &b, sizeof(a)));
+	free(f);
+}
