@@ -47,7 +47,7 @@ DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-cli test-integration demo bench install clean test-asan
+.PHONY: all deps test test-unit test-cli test-browser test-integration demo bench install clean test-asan
 
 BIN ?= bin/advisor
 
@@ -116,7 +116,16 @@ test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
 		$(OUTPUT)/integration-tests --jobs 1
 
-test: test-unit test-cli test-integration
+# The HTML report in a real headless browser: a hostile sample page, and a real report.
+test-browser: $(OUTPUT)/unit-tests $(BIN) $(WORKLOADS)
+	HTML_SAMPLE_OUT=$(OUTPUT)/sample.html $(OUTPUT)/unit-tests --filter 'html/*' >/dev/null
+	tests/browser/check_page.sh $(OUTPUT)/sample.html "<script>document.title='PWNED'</script>"
+	$(BIN) run -q -o $(OUTPUT)/demo.json -o $(OUTPUT)/demo.html -- $(OUTPUT)/workloads/demo 1
+	$(BIN) report $(OUTPUT)/demo.json -o $(OUTPUT)/demo-again.html
+	cmp $(OUTPUT)/demo.html $(OUTPUT)/demo-again.html
+	tests/browser/check_page.sh $(OUTPUT)/demo.html
+
+test: test-unit test-cli test-browser test-integration
 
 # ASan + UBSan over the unit, CLI and integration tests (BIN= keeps the binaries apart)
 test-asan:

@@ -156,10 +156,14 @@ static void seed_thread(struct probes *p, const __u8 *classes, pid_t pid, pid_t 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
 	if (read_stat(path, &state, &dummy, seed.comm))
 		return;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
+	if (read_file(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%llu %llu", &seed.exec_ns, &seed.delay_ns) != 2)
+		return;
 	switch (state) {
 	case 'R':
-		/* on a CPU or waiting for one: the first switch tells which */
-		seed.state = TS_NEW;
+		/* on a CPU or waiting for one: the kernel's counters tell which */
+		seed.state = TS_AFTER_PREEMPT;
 		break;
 	case 'S':
 	case 'D':

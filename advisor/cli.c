@@ -56,8 +56,9 @@ void cli_usage(FILE *f, enum command cmd)
 		"model fits it: async, multithreading or multiprocessing.\n"
 		"\n"
 		"Options:\n"
-		"  -o, --output FILE        write a report; format from the extension (.json, .html);\n"
-		"                           '-' is JSON on stdout; repeatable\n"
+		"  -o, --output FILE        write a report; format from the extension: .json, .html,\n"
+		"                           .xml (JUnit), .md (Markdown); '-' is JSON on stdout;\n"
+		"                           repeatable\n"
 		"  -d, --duration SECONDS   stop after this long\n"
 		"  -S, --syscalls           also count every syscall with its latency (costs every\n"
 		"                           process on the machine about +130 ns a syscall)\n"
@@ -67,10 +68,13 @@ void cli_usage(FILE *f, enum command cmd)
 		fprintf(f, "                             %-16s %s\n", threshold_defs[i].name,
 			threshold_defs[i].help);
 	fprintf(f,
-		"      --expect MODEL       gate: fail unless the verdict is MODEL\n"
-		"      --policy FILE        gate: JSON file of metric limits\n"
-		"      --baseline FILE      gate: compare with a saved report\n"
-		"      --repeat N           run the command N times\n"
+		"      --expect MODEL       gate: fail unless the verdict is MODEL (async,\n"
+		"                           multithreading, multiprocessing) in every run\n"
+		"      --policy FILE        gate: JSON file of metric limits and baseline tolerances\n"
+		"                           (reports/schema/policy-1.json)\n"
+		"      --baseline FILE      gate: fail when the model changed or a metric moved past\n"
+		"                           its tolerance against this saved report\n"
+		"      --repeat N           run: run the command N times; gate on the medians\n"
 		"  -q, --quiet              no summary on stderr\n"
 		"  -v, --verbose            more on stderr\n"
 		"      --version            print the version\n"
@@ -78,14 +82,18 @@ void cli_usage(FILE *f, enum command cmd)
 		"\n"
 		"Exit status: the target's own status (128+N when killed by signal N);\n"
 		"  122 a gate failed, 123 a report could not be written, 124 environment problem\n"
-		"  (no BPF permission, no BTF), 125 usage error, 126 command not executable,\n"
-		"  127 command not found.\n"
+		"  (no BPF permission, no BTF), 125 usage error (a bad policy or baseline too),\n"
+		"  126 command not executable, 127 command not found. When several apply: 125,\n"
+		"  124, 126/127, 123, then the target's failure, then 122.\n"
 		"\n"
 		"EXAMPLES:\n"
 		"  sudo advisor run -- ./myprog --input big.dat\n"
 		"  sudo advisor run -o report.json -o report.html -- make -j2\n"
 		"  sudo advisor run -S -d 10 -o - -- ./server\n"
-		"  sudo advisor run --threshold slow_wait_ms=5 -- curl -s http://127.0.0.1:8080/\n");
+		"  sudo advisor run --threshold slow_wait_ms=5 -- curl -s http://127.0.0.1:8080/\n"
+		"  sudo advisor run --repeat 5 --expect async --policy ci/policy.json \\\n"
+		"       --baseline ci/baseline.json -o report.json -o gate.xml -o summary.md -- ./load-test\n"
+		"  advisor check --expect async --policy ci/policy.json report.json\n");
 	(void)cmd;
 }
 
@@ -153,8 +161,12 @@ int cli_parse(int argc, char **argv, struct options *o)
 	argv++;
 	optind = 1;
 	opterr = 0;
-	/* '+': stop at the first non-option, so the target's own options stay its own */
-	while ((c = getopt_long(argc, argv, "+:o:d:Sp:qvh", long_opts, NULL)) != -1) {
+	/*
+	 * run: '+' stops at the first non-option, so the target's own options
+	 * stay its own; report and check take options after REPORT.json too
+	 */
+	while ((c = getopt_long(argc, argv, o->cmd == CMD_RUN ? "+:o:d:Sp:qvh" : ":o:d:Sp:qvh",
+				long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (o->nr_outputs == MAX_OUTPUTS)
@@ -237,5 +249,13 @@ int cli_parse(int argc, char **argv, struct options *o)
 	default:
 		break;
 	}
+	if (o->repeat > 1 && o->cmd != CMD_RUN)
+		return usage_error("--repeat is for run%s", "");
+	if (o->cmd == CMD_REPORT && (o->expect || o->policy || o->baseline))
+		return usage_error("report: --expect, --policy and --baseline are for run, attach "
+				   "and check%s", "");
+	if (o->cmd == CMD_CHECK && !o->expect && !o->policy && !o->baseline)
+		return usage_error("check: nothing to check: give --expect, --policy or --baseline%s",
+				   "");
 	return 0;
 }

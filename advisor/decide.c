@@ -45,7 +45,8 @@
  * processes ran at overlapping times (a script running commands one after
  * the other is not); "event-loop" when busy threads that wait mostly in
  * poll-type calls (poll >= half of their blocked time) do at least half of
- * the busy work; "multithreaded" when a process has two or more workers;
+ * the busy work, and juggle connections (peak open >= 3 or >= 2 accepted,
+ * where connections were counted); "multithreaded" when a process has two or more workers;
  * else "single-threaded". busy_threads = (cpu + io of busy threads) / wall.
  *
  * Already fits: async with an event loop; multithreading with anything that
@@ -100,6 +101,7 @@
 #define RUN_LOW_NS 1e7 /* where the run-length factor bottoms out at 0.5 */
 #define FITS_CPU_SHARE 0.9 /* CPU-bound work using this share of CPUs fits */
 #define SPEEDUP_MAX 1000.0
+#define EVENT_LOOP_MIN_CONNS 3 /* peak open connections that make a poll loop an event loop */
 #define DECADES_MAX 3.0
 
 const struct threshold_def threshold_defs[NR_THRESHOLDS] = {
@@ -407,7 +409,14 @@ static void tree_collect(const struct profile *p, const struct thresholds *t, st
 		tr->io_fraction = tr->b_io / (tr->b_cpu + tr->b_runq + tr->b_io);
 	if (b_all_work > 0) {
 		tr->lock_share = tr->lock_weighted / b_all_work;
-		tr->event_loop = tr->loop_work >= b_all_work / 2;
+		/*
+		 * A loop that waits on one connection at a time (curl fetching
+		 * URLs one after the other) overlaps nothing: an event loop
+		 * must juggle several, when connections were counted.
+		 */
+		tr->event_loop = tr->loop_work >= b_all_work / 2 &&
+				 (!p->conns.tcp_counted || p->conns.peak_open >= EVENT_LOOP_MIN_CONNS ||
+				  p->conns.accepted >= 2);
 	}
 	if (tr->wall > 0) {
 		tr->idle_share = tr->work < tr->wall ? 1 - tr->work / tr->wall : 0;

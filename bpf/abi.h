@@ -119,24 +119,38 @@ struct peer_key {
 	__u32 port; /* 0 for accepted connections: a client's port says nothing */
 };
 
-/* A member thread's state machine, in task-local storage (bpf/tree.bpf.h). */
+/*
+ * A member thread's state machine, in task-local storage (bpf/tree.bpf.h).
+ * It changes only at the thread's own switch-outs: the episode since the
+ * last one is then closed with the kernel's own counters (see sched.bpf.c).
+ */
 enum thread_state {
-	TS_NEW, /* seeded by user space, not seen running yet */
-	TS_RUNNING,
-	TS_RUNQ_WAKEUP,
-	TS_RUNQ_PREEMPT,
-	TS_BLOCKED,
+	TS_NEW, /* the held root of `run`: nothing counted until its release */
+	TS_AFTER_WAKEUP, /* since the last switch-out: woken (or forked), ran */
+	TS_AFTER_PREEMPT, /* since the last switch-out: runnable, ran */
+	TS_BLOCKED, /* since the last switch-out: blocked, woken, ran */
 	TS_DEAD,
 };
 
+/* What sched_waking saw of the waker, judged at the next switch-out. */
+#define WAKE_SEEN 0x1
+#define WAKE_BY_TREE 0x2
+#define WAKE_IN_SOFTIRQ 0x4
+#define WAKE_IN_HARDIRQ 0x8
+#define WAKE_IN_TIMER 0x10
+
 struct task_state {
-	__u64 ts; /* last transition, CLOCK_MONOTONIC ns */
+	__u64 ts; /* last switch-out (or fork, release, attach), CLOCK_MONOTONIC ns */
+	__u64 exec_last; /* task->se.sum_exec_runtime then */
+	__u64 delay_last; /* task->sched_info.run_delay then */
 	__u32 state;
 	__u32 cause;
 	__u32 sys; /* syscall the thread blocked in, or NOT_IN_SYSCALL */
 	__u32 loopback; /* blocked on a Unix or loopback socket */
-	__u32 early_wake; /* woken before its switch-out was seen: 1 | internal << 1 */
+	__u32 wake; /* WAKE_* of the wakeup that ended the wait */
+	__u32 early_wake; /* WAKE_* of a wakeup seen before the switch-out */
 	__u32 sys_nr; /* -S: syscall in progress */
+	__u32 pad;
 	__u64 sys_enter_ns; /* -S: its entry time, 0 when none */
 };
 

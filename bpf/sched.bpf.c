@@ -82,8 +82,9 @@ struct {
  * the irq/softirq/timer tracepoints keep these counters instead.
  */
 struct irq_depth {
-	__u32 hard; /* hardirq and timer handlers */
+	__u32 hard; /* hardirq handlers */
 	__u32 soft;
+	__u32 timer; /* hrtimer, local timer and timer_list callbacks */
 };
 
 struct {
@@ -106,14 +107,6 @@ static __always_inline void count_drop(void)
 
 	if (t)
 		t->dropped++;
-}
-
-static __always_inline void count_anomaly(void)
-{
-	struct tree_totals *t = totals_get();
-
-	if (t)
-		t->anomalies++;
 }
 
 static __always_inline __u32 parent_tgid(struct task_struct *t)
@@ -271,36 +264,64 @@ static __always_inline bool is_io_cause(__u32 cause)
 	       cause == CAUSE_IPC;
 }
 
-/*
- * Whether the wakeup of a thread blocked on s was an internal dependency:
- * a thread of the tree woke it from task context, or, for a loopback or Unix
- * socket (and an event loop waiting on one), from the softirq that the
- * sender's own send runs. Disk and non-loopback sockets are always external,
- * and so is anything woken from a hardirq or a timer (KERNEL.md).
- */
-static __always_inline __u32 wake_is_internal(struct task_state *s)
+static __always_inline __u32 wake_info(void)
 {
 	__u32 zero = 0;
 	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
-	struct task_struct *waker = bpf_get_current_task_btf();
+	__u32 info = WAKE_SEEN;
 
-	if (!d || d->hard)
+	if (tree_state(bpf_get_current_task_btf()))
+		info |= WAKE_BY_TREE;
+	if (d) {
+		if (d->hard)
+			info |= WAKE_IN_HARDIRQ;
+		if (d->soft)
+			info |= WAKE_IN_SOFTIRQ;
+		if (d->timer)
+			info |= WAKE_IN_TIMER;
+	}
+	return info;
+}
+
+/*
+ * Whether the wakeup that ended a wait was an internal dependency: a thread
+ * of the tree woke it from task context, or, for a loopback or Unix socket
+ * (and an event loop waiting on one), from the softirq that the sender's own
+ * send runs. Disk and non-loopback sockets are always external, and so is
+ * anything woken from a hardirq or a timer (KERNEL.md).
+ */
+static __always_inline __u32 wake_is_internal(const struct task_state *s)
+{
+	__u32 w = s->wake;
+
+	if (!(w & WAKE_BY_TREE) || (w & (WAKE_IN_HARDIRQ | WAKE_IN_TIMER)))
 		return 0;
 	if (s->cause == CAUSE_DISK || (s->cause == CAUSE_NET && !s->loopback))
 		return 0;
-	if (!tree_state(waker))
-		return 0;
-	if (!d->soft)
+	if (!(w & WAKE_IN_SOFTIRQ))
 		return 1;
 	return (s->cause == CAUSE_NET && s->loopback) || s->cause == CAUSE_POLL;
 }
 
-static __always_inline void account_blocked(struct task_struct *t, struct task_state *s,
-					    __u64 now, __u64 delta, __u32 internal)
+/*
+ * A poll, socket or pipe wait that a timer ended is the program's own
+ * timeout (an event loop's tick, a recv timeout), not I/O: count it as sleep.
+ */
+static __always_inline __u32 wait_cause(const struct task_state *s)
 {
-	struct thread_stats *st = stats_get(t, now);
-	struct tree_totals *tot = totals_get();
 	__u32 cause = s->cause < NR_CAUSES ? s->cause : CAUSE_OTHER;
+
+	if ((s->wake & WAKE_IN_TIMER) && !(s->wake & WAKE_IN_HARDIRQ) &&
+	    (cause == CAUSE_POLL || cause == CAUSE_NET || cause == CAUSE_IPC))
+		return CAUSE_SLEEP;
+	return cause;
+}
+
+static __always_inline void account_blocked(struct thread_stats *st, struct tree_totals *tot,
+					    struct task_state *s, __u64 delta)
+{
+	__u32 cause = wait_cause(s);
+	__u32 internal = wake_is_internal(s);
 	__u32 idx = cause * 2 + (internal ? 1 : 0);
 	__u32 sys = s->sys & (MAX_SYSCALLS - 1);
 	struct wait_hist *h;
@@ -324,101 +345,92 @@ static __always_inline void account_blocked(struct task_struct *t, struct task_s
 	}
 }
 
+/*
+ * Closes the episode since the thread's last switch-out, at this one. CPU
+ * and run-queue time come from the kernel's own per-task counters
+ * (se.sum_exec_runtime, sched_info.run_delay: what /proc/PID/task/TID/
+ * schedstat shows), so they are exact even when the kernel emits no
+ * sched_switch for the thread's switch-in, which happens on these VMs
+ * (README, "Known limits"). The rest of the episode's wall time is the wait
+ * before the wakeup, or, after a preemption, time the guest ran the thread
+ * that the kernel did not count (steal): cpu.
+ */
+static __always_inline void close_episode(struct task_struct *t, struct task_state *s, __u64 now)
+{
+	struct thread_stats *st = stats_get(t, now);
+	struct tree_totals *tot = totals_get();
+	__u64 exec = t->se.sum_exec_runtime;
+	__u64 delay = t->sched_info.run_delay;
+	__u64 dcpu = exec - s->exec_last, ddelay = delay - s->delay_last;
+	__u64 gap = now - s->ts, rest = 0;
+
+	if (exec < s->exec_last)
+		dcpu = 0;
+	if (delay < s->delay_last)
+		ddelay = 0;
+	if (gap >= dcpu + ddelay)
+		rest = gap - dcpu - ddelay;
+	else if (tot && dcpu + ddelay - gap > 1000000)
+		tot->anomalies++; /* the clocks disagree by more than 1 ms */
+	s->exec_last = exec;
+	s->delay_last = delay;
+	if (tot) {
+		tot->events++;
+		tot->cpu_ns += dcpu;
+		tot->runq_ns += ddelay;
+	}
+	if (!st)
+		return;
+	st->cpu_ns += dcpu;
+	switch (s->state) {
+	case TS_BLOCKED:
+		st->runq_wakeup_ns += ddelay;
+		account_blocked(st, tot, s, rest);
+		break;
+	case TS_AFTER_WAKEUP:
+		st->runq_wakeup_ns += ddelay;
+		st->cpu_ns += rest;
+		if (tot)
+			tot->cpu_ns += rest;
+		break;
+	default:
+		st->runq_preempt_ns += ddelay;
+		st->cpu_ns += rest;
+		if (tot)
+			tot->cpu_ns += rest;
+	}
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	struct task_state *ps = tree_state(prev);
-	struct task_state *ns = tree_state(next);
-	struct tree_totals *tot;
+	struct task_state *s = tree_state(prev);
 	struct thread_stats *st;
-	__u64 now = 0, delta;
+	__u64 now;
 
-
-	/* the verifier refuses `!ps && !ns` (pointer |= pointer): test each apart */
-	if (ps) {
-		now = bpf_ktime_get_ns();
-		tot = totals_get();
+	/* only the thread leaving the CPU: its switch-in needs no event */
+	if (!s || s->state == TS_NEW || s->state == TS_DEAD)
+		return 0;
+	now = bpf_ktime_get_ns();
+	close_episode(prev, s, now);
+	if (prev_state & TASK_DEAD_STATE) {
+		s->state = TS_DEAD;
 		st = stats_get(prev, now);
-		delta = ps->ts ? now - ps->ts : 0;
-		if (ps->state != TS_RUNNING && ps->state != TS_NEW)
-			count_anomaly();
-		/*
-		 * Off CPU without a switch-in seen: the time was spent running.
-		 * The kernel itself sometimes emits no sched_switch when a CPU
-		 * comes back from another task (ftrace's own event shows the
-		 * same gap); see the README's "Known limits".
-		 */
-		if (ps->state != TS_BLOCKED && ps->state != TS_DEAD) {
-			if (st)
-				st->cpu_ns += delta;
-			if (tot)
-				tot->cpu_ns += delta;
+		if (st) {
+			st->exited = 1;
+			st->end_ns = now;
 		}
-		if (tot)
-			tot->events++;
-		if (prev_state & TASK_DEAD_STATE) {
-			ps->state = TS_DEAD;
-			if (st) {
-				st->exited = 1;
-				st->end_ns = now;
-			}
-		} else if (!preempt && (prev_state & TASK_BLOCKING_BITS)) {
-			classify_wait(prev, ps, prev_state);
-			if (ps->early_wake) {
-				/* its waker ran before this switch-out */
-				account_blocked(prev, ps, now, 0, ps->early_wake >> 1);
-				ps->state = TS_RUNQ_WAKEUP;
-			} else {
-				ps->state = TS_BLOCKED;
-			}
-		} else {
-			ps->state = TS_RUNQ_PREEMPT;
-		}
-		ps->early_wake = 0;
-		ps->ts = now;
+	} else if (!preempt && (prev_state & TASK_BLOCKING_BITS)) {
+		classify_wait(prev, s, prev_state);
+		s->state = TS_BLOCKED;
+		/* a waker that ran before this switch-out already ended the wait */
+		s->wake = s->early_wake;
+	} else {
+		s->state = TS_AFTER_PREEMPT;
 	}
-
-	if (ns) {
-		if (!now)
-			now = bpf_ktime_get_ns();
-		tot = totals_get();
-		st = stats_get(next, now);
-		delta = ns->ts ? now - ns->ts : 0;
-		switch (ns->state) {
-		case TS_RUNQ_WAKEUP:
-			if (st)
-				st->runq_wakeup_ns += delta;
-			if (tot)
-				tot->runq_ns += delta;
-			break;
-		case TS_RUNQ_PREEMPT:
-			if (st)
-				st->runq_preempt_ns += delta;
-			if (tot)
-				tot->runq_ns += delta;
-			break;
-		case TS_BLOCKED:
-			/* its wakeup was not seen (e.g. a missed sched_waking) */
-			count_anomaly();
-			account_blocked(next, ns, now, delta, 0);
-			break;
-		case TS_NEW:
-			/* attached while runnable (ts set), or the released root */
-			if (ns->ts && st)
-				st->runq_preempt_ns += delta;
-			else if (st)
-				st->start_ns = now;
-			break;
-		default:
-			count_anomaly();
-		}
-		if (tot)
-			tot->events++;
-		ns->state = TS_RUNNING;
-		ns->early_wake = 0;
-		ns->ts = now;
-	}
+	s->early_wake = 0;
+	s->ts = now;
 	return 0;
 }
 
@@ -426,36 +438,33 @@ SEC("tp_btf/sched_waking")
 int BPF_PROG(on_sched_waking, struct task_struct *p)
 {
 	struct task_state *s = tree_state(p);
-	struct tree_totals *tot;
+	struct thread_stats *st;
 	__u64 now;
 
 	if (!s)
 		return 0;
-	now = bpf_ktime_get_ns();
-	tot = totals_get();
-	if (tot)
-		tot->events++;
 	switch (s->state) {
 	case TS_BLOCKED:
-		account_blocked(p, s, now, s->ts ? now - s->ts : 0, wake_is_internal(s));
+		if (!s->wake)
+			s->wake = wake_info();
 		break;
-	case TS_NEW: {
-		/* the seeded root, released by user space (an attached thread keeps its start) */
-		struct thread_stats *st = stats_get(p, now);
-
-		if (st && !s->ts)
+	case TS_NEW:
+		/* the held root of `run`, released: its account starts now */
+		now = bpf_ktime_get_ns();
+		s->exec_last = p->se.sum_exec_runtime;
+		s->delay_last = p->sched_info.run_delay;
+		s->ts = now;
+		s->state = TS_AFTER_WAKEUP;
+		st = stats_get(p, now);
+		if (st)
 			st->start_ns = now;
 		break;
-	}
-	case TS_RUNNING:
-		/* woken while still on its way off CPU: see the switch-out */
-		s->early_wake = 1 | (wake_is_internal(s) << 1);
-		return 0;
+	case TS_DEAD:
+		break;
 	default:
-		return 0;
+		/* woken while still on its way off CPU: see the switch-out */
+		s->early_wake = wake_info();
 	}
-	s->state = TS_RUNQ_WAKEUP;
-	s->ts = now;
 	return 0;
 }
 
@@ -488,8 +497,11 @@ int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_stru
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
-	cs->state = TS_RUNQ_WAKEUP;
+	cs->state = TS_AFTER_WAKEUP;
 	cs->ts = now;
+	cs->exec_last = child->se.sum_exec_runtime;
+	cs->delay_last = child->sched_info.run_delay;
+	cs->wake = 0;
 	cs->early_wake = 0;
 	cs->sys_enter_ns = 0;
 	stats_create(child, now);
@@ -539,51 +551,66 @@ int BPF_PROG(on_sched_process_exit, struct task_struct *p)
 	return 0;
 }
 
-static __always_inline int irq_enter(bool hard)
+enum irq_kind {
+	IRQ_HARD,
+	IRQ_SOFT,
+	IRQ_TIMER,
+};
+
+static __always_inline int irq_enter(enum irq_kind kind)
 {
 	__u32 zero = 0;
 	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
 
-	if (d) {
-		if (hard)
-			d->hard++;
-		else
-			d->soft++;
-	}
+	if (!d)
+		return 0;
+	if (kind == IRQ_HARD)
+		d->hard++;
+	else if (kind == IRQ_SOFT)
+		d->soft++;
+	else
+		d->timer++;
 	return 0;
 }
 
-static __always_inline int irq_leave(bool hard)
+static __always_inline int irq_leave(enum irq_kind kind)
 {
 	__u32 zero = 0;
 	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
 
-	if (d) {
-		if (hard && d->hard)
-			d->hard--;
-		else if (!hard && d->soft)
-			d->soft--;
-	}
+	if (!d)
+		return 0;
+	if (kind == IRQ_HARD && d->hard)
+		d->hard--;
+	else if (kind == IRQ_SOFT && d->soft)
+		d->soft--;
+	else if (kind == IRQ_TIMER && d->timer)
+		d->timer--;
 	return 0;
 }
 
-SEC("tp_btf/irq_handler_entry")
-int BPF_PROG(on_irq_entry) { return irq_enter(true); }
+/*
+ * The exit programs come first: the skeleton attaches in this order, and an
+ * exit seen without its entry is ignored, while an entry without its exit
+ * would leave the CPU's depth stuck.
+ */
 SEC("tp_btf/irq_handler_exit")
-int BPF_PROG(on_irq_exit) { return irq_leave(true); }
-SEC("tp_btf/softirq_entry")
-int BPF_PROG(on_softirq_entry) { return irq_enter(false); }
+int BPF_PROG(on_irq_exit) { return irq_leave(IRQ_HARD); }
 SEC("tp_btf/softirq_exit")
-int BPF_PROG(on_softirq_exit) { return irq_leave(false); }
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(on_hrtimer_entry) { return irq_enter(true); }
+int BPF_PROG(on_softirq_exit) { return irq_leave(IRQ_SOFT); }
 SEC("tp_btf/hrtimer_expire_exit")
-int BPF_PROG(on_hrtimer_exit) { return irq_leave(true); }
-SEC("tp_btf/local_timer_entry")
-int BPF_PROG(on_local_timer_entry) { return irq_enter(true); }
+int BPF_PROG(on_hrtimer_exit) { return irq_leave(IRQ_TIMER); }
 SEC("tp_btf/local_timer_exit")
-int BPF_PROG(on_local_timer_exit) { return irq_leave(true); }
-SEC("tp_btf/timer_expire_entry")
-int BPF_PROG(on_timer_entry) { return irq_enter(true); }
+int BPF_PROG(on_local_timer_exit) { return irq_leave(IRQ_TIMER); }
 SEC("tp_btf/timer_expire_exit")
-int BPF_PROG(on_timer_exit) { return irq_leave(true); }
+int BPF_PROG(on_timer_exit) { return irq_leave(IRQ_TIMER); }
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(on_irq_entry) { return irq_enter(IRQ_HARD); }
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(on_softirq_entry) { return irq_enter(IRQ_SOFT); }
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(on_hrtimer_entry) { return irq_enter(IRQ_TIMER); }
+SEC("tp_btf/local_timer_entry")
+int BPF_PROG(on_local_timer_entry) { return irq_enter(IRQ_TIMER); }
+SEC("tp_btf/timer_expire_entry")
+int BPF_PROG(on_timer_entry) { return irq_enter(IRQ_TIMER); }

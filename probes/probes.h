@@ -36,6 +36,8 @@ struct probe_seed {
 	__u32 sys; /* the syscall it is blocked in, or NOT_IN_SYSCALL */
 	__u32 loopback;
 	__u64 ts; /* 0 for the held root of `run`; else the attach time */
+	__u64 exec_ns; /* its schedstat then: on-CPU time */
+	__u64 delay_ns; /* and run-queue time */
 	char comm[COMM_LEN];
 };
 

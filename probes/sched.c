@@ -92,6 +92,8 @@ int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed)
 {
 	struct task_state v = {
 		.ts = seed->ts,
+		.exec_last = seed->exec_ns,
+		.delay_last = seed->delay_ns,
 		.state = seed->state,
 		.cause = seed->cause,
 		.sys = seed->sys,
@@ -208,41 +210,68 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* The kernel's own counters of a thread: what its schedstat file shows. */
+static int read_schedstat(__u32 pid, __u32 tid, __u64 *exec, __u64 *delay)
+{
+	char path[64];
+	unsigned long long e, d;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/schedstat", pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%llu %llu", &e, &d);
+	fclose(f);
+	if (n != 2)
+		return -EINVAL;
+	*exec = e;
+	*delay = d;
+	return 0;
+}
+
 /*
- * A thread still alive at the end is in the middle of a state: add the time
- * since its last transition, read from its task storage, so its account
- * covers the whole run.
+ * A thread still alive at the end is in the middle of an episode: close it
+ * as its next switch-out would (bpf/sched.bpf.c, close_episode()), so its
+ * account covers the whole run.
  */
 static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 {
 	int pidfd = syscall(SYS_pidfd_open, st->tid, st->tid == st->pid ? 0 : PIDFD_THREAD);
+	__u64 now, gap, exec = 0, delay = 0, dcpu = 0, ddelay = 0, rest = 0;
 	struct task_state ts;
-	__u64 now, delta;
 
 	if (pidfd < 0)
 		return;
-	if (bpf_map_lookup_elem(probe_sched_tree_fd(s), &pidfd, &ts) || !ts.ts) {
+	if (bpf_map_lookup_elem(probe_sched_tree_fd(s), &pidfd, &ts) || ts.state == TS_NEW ||
+	    ts.state == TS_DEAD) {
 		close(pidfd);
 		return;
 	}
 	close(pidfd);
 	now = now_ns();
-	delta = now > ts.ts ? now - ts.ts : 0;
+	gap = now > ts.ts ? now - ts.ts : 0;
+	if (!read_schedstat(st->pid, st->tid, &exec, &delay)) {
+		dcpu = exec > ts.exec_last ? exec - ts.exec_last : 0;
+		ddelay = delay > ts.delay_last ? delay - ts.delay_last : 0;
+	}
+	if (gap > dcpu + ddelay)
+		rest = gap - dcpu - ddelay;
+	st->cpu_ns += dcpu;
 	switch (ts.state) {
-	case TS_RUNNING:
-		st->cpu_ns += delta;
-		break;
-	case TS_RUNQ_WAKEUP:
-		st->runq_wakeup_ns += delta;
-		break;
-	case TS_RUNQ_PREEMPT:
-	case TS_NEW:
-		st->runq_preempt_ns += delta;
-		break;
 	case TS_BLOCKED:
+		st->runq_wakeup_ns += ddelay;
 		if (ts.cause < NR_CAUSES)
-			st->blocked_ns[ts.cause] += delta;
+			st->blocked_ns[ts.cause] += rest;
 		break;
+	case TS_AFTER_WAKEUP:
+		st->runq_wakeup_ns += ddelay;
+		st->cpu_ns += rest;
+		break;
+	default:
+		st->runq_preempt_ns += ddelay;
+		st->cpu_ns += rest;
 	}
 }
 

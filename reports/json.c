@@ -177,25 +177,32 @@ static void add_bool(struct writer *w, struct json_object *o, const char *key, b
  * The shortest decimal that reads back as the same double, so that 0.1 is
  * written "0.1" and a report read and written again is the same text.
  */
-static void add_double(struct writer *w, struct json_object *o, const char *key, double v)
+static struct json_object *new_double(double v)
 {
 	char buf[32];
-	int prec;
 
+	if (v == 0)
+		v = 0; /* no "-0" */
+	return json_object_new_double_s(v, gate_fmt_number(buf, sizeof(buf), v));
+}
+
+static void add_double(struct writer *w, struct json_object *o, const char *key, double v)
+{
 	if (!isfinite(v)) {
 		add_null(w, o, key);
 		return;
 	}
-	if (v == 0)
-		v = 0; /* no "-0" */
-	/* enough digits for the integer part, so that 20 is not "2e+01" */
-	prec = fabs(v) >= 1 ? (int)floor(log10(fabs(v))) + 1 : 1;
-	for (prec = prec < 17 ? prec : 17; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	add(w, o, key, json_object_new_double_s(v, buf));
+	add(w, o, key, new_double(v));
+}
+
+/* A string, or null when it is empty. */
+static void add_str_or_null(struct writer *w, struct json_object *o, const char *key,
+			    const char *s)
+{
+	if (s && s[0])
+		add_str(w, o, key, s);
+	else
+		add_null(w, o, key);
 }
 
 /* Prints an array of integers, or an object of integers, on one line. */
@@ -234,6 +241,25 @@ static int compact_to_string(struct json_object *o, struct printbuf *pb, int lev
 		first = false;
 	}
 	return printbuf_strappend(pb, "}");
+}
+
+/* An array of numbers and nulls, on one line. */
+static int compact_values_to_string(struct json_object *o, struct printbuf *pb,
+				    int level __attribute__((unused)),
+				    int flags __attribute__((unused)))
+{
+	size_t n = json_object_array_length(o);
+
+	printbuf_strappend(pb, "[");
+	for (size_t i = 0; i < n; i++) {
+		const char *v = json_object_to_json_string_ext(json_object_array_get_idx(o, i),
+								JSON_C_TO_STRING_PLAIN);
+
+		if (i)
+			printbuf_strappend(pb, ", ");
+		printbuf_memappend(pb, v, strlen(v));
+	}
+	return printbuf_strappend(pb, "]");
 }
 
 static struct json_object *new_compact_obj(void)
@@ -417,14 +443,17 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 	}
 }
 
-static void add_verdict(struct writer *w, struct json_object *root, const struct verdict *v)
+static void add_verdict(struct writer *w, struct json_object *root, const struct report *r)
 {
+	const struct verdict *v = &r->verdict;
 	struct json_object *o = add(w, root, "verdict", json_object_new_object());
 	struct json_object *arr, *d;
 	size_t nr_path = v->nr_path < MAX_PATH ? v->nr_path : MAX_PATH;
+	char agreement[32];
 
 	add_str(w, o, "model", (unsigned int)v->model < NR_MODELS ? model_names[v->model] : "");
 	add_double(w, o, "confidence", v->confidence);
+	add_str(w, o, "agreement", report_agreement(r, agreement, sizeof(agreement)));
 	add_fixed(w, o, "confidence_basis", v->confidence_basis, sizeof(v->confidence_basis));
 	add_fixed(w, o, "current_model", v->current_model, sizeof(v->current_model));
 	add_bool(w, o, "already_fits", v->already_fits);
@@ -481,25 +510,155 @@ static void add_overhead(struct writer *w, struct json_object *root, const struc
 	add_u64(w, o, "recursion_misses", oh->recursion_misses);
 }
 
-int report_json_write(FILE *f, const struct report *r)
+static const char *model_str(enum model m)
+{
+	return (unsigned int)m < NR_MODELS ? model_names[m] : "";
+}
+
+/* Keys named by the data (metric paths): json-c copies them. */
+static struct json_object *add_dyn(struct writer *w, struct json_object *o, const char *key,
+				   struct json_object *v)
+{
+	if (!o || !v || json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		w->err = -ENOMEM;
+		return NULL;
+	}
+	return v;
+}
+
+static void add_repeat(struct writer *w, struct json_object *root, const struct repeat_summary *s)
+{
+	struct json_object *o, *c, *arr, *m;
+
+	if (!s->runs)
+		return;
+	o = add(w, root, "repeat", json_object_new_object());
+	add_u64(w, o, "runs", s->runs);
+	add_u64(w, o, "main_run", s->main_run);
+	add_str(w, o, "model", model_str(s->model));
+	c = add(w, o, "verdicts", json_object_new_object());
+	for (int i = 0; i < NR_MODELS; i++)
+		add_u64(w, c, model_names[i], s->counts[i]);
+	arr = add(w, o, "per_run", json_object_new_array_ext(s->runs));
+	for (unsigned int i = 0; i < s->runs; i++) {
+		const struct repeat_run *run = &s->per_run[i];
+		struct json_object *e = push(w, arr, json_object_new_object());
+
+		add_str(w, e, "model", model_str(run->model));
+		add_double(w, e, "confidence", run->confidence);
+		add_bool(w, e, "exited", run->exited);
+		add_int(w, e, "exit_code", run->exit_code);
+		add_int(w, e, "signal", run->signal);
+	}
+	m = add(w, o, "metrics", json_object_new_object());
+	for (size_t k = 0; k < s->nr_metrics; k++) {
+		const struct repeat_metric *rm = &s->metrics[k];
+		struct json_object *e = add_dyn(w, m, rm->path, json_object_new_object());
+		struct json_object *vals;
+
+		add_double(w, e, "median", rm->median);
+		add_double(w, e, "min", rm->min);
+		add_double(w, e, "max", rm->max);
+		vals = add(w, e, "values", json_object_new_array_ext(s->runs));
+		if (vals)
+			json_object_set_serializer(vals, compact_values_to_string, NULL, NULL);
+		for (unsigned int i = 0; i < s->runs; i++) {
+			if (!isfinite(rm->values[i])) {
+				if (vals && json_object_array_add(vals, NULL))
+					w->err = -ENOMEM;
+			} else {
+				push(w, vals, new_double(rm->values[i]));
+			}
+		}
+	}
+}
+
+static void add_gate_rule(struct writer *w, struct json_object *arr, const struct gate_rule *g)
+{
+	struct json_object *o = push(w, arr, json_object_new_object());
+
+	add_str(w, o, "kind", (unsigned int)g->kind < NR_GATE_KINDS ? gate_kind_names[g->kind] : "");
+	add_str(w, o, "path", g->path);
+	add_bool(w, o, "passed", g->passed);
+	switch (g->kind) {
+	case GATE_EXPECT:
+		add_fixed(w, o, "expected", g->want, sizeof(g->want));
+		add_fixed(w, o, "measured", g->got, sizeof(g->got));
+		add_u64(w, o, "agree", g->agree);
+		add_u64(w, o, "runs", g->runs);
+		add_double(w, o, "min_agreement", g->min_agreement);
+		break;
+	case GATE_LIMIT:
+		add_double(w, o, "value", g->value);
+		add_double(w, o, "min", g->min);
+		add_double(w, o, "max", g->max);
+		break;
+	case GATE_MODEL:
+		add_fixed(w, o, "old", g->want, sizeof(g->want));
+		add_fixed(w, o, "new", g->got, sizeof(g->got));
+		break;
+	default:
+		add_double(w, o, "old", g->old);
+		add_double(w, o, "new", g->value);
+		add_double(w, o, "abs", g->abs);
+		add_double(w, o, "rel", g->rel);
+		add_double(w, o, "allowed", g->allowed);
+		add_str(w, o, "worse",
+			(unsigned int)g->worse < NR_GATE_WORSE ? gate_worse_names[g->worse] : "");
+		break;
+	}
+	add_fixed(w, o, "message", g->message, sizeof(g->message));
+}
+
+static void add_gates(struct writer *w, struct json_object *root, const struct gate_results *gr)
+{
+	struct json_object *o, *arr;
+
+	if (!gr->evaluated)
+		return;
+	o = add(w, root, "gates", json_object_new_object());
+	add_bool(w, o, "passed", gr->nr_failed == 0);
+	add_u64(w, o, "failed", gr->nr_failed);
+	add_str_or_null(w, o, "expect", gr->expect);
+	add_str_or_null(w, o, "policy", gr->policy);
+	add_str_or_null(w, o, "baseline", gr->baseline);
+	arr = add(w, o, "rules", json_object_new_array_ext(gr->nr));
+	for (size_t i = 0; i < gr->nr; i++)
+		add_gate_rule(w, arr, &gr->rules[i]);
+}
+
+struct json_object *report_json_tree(const struct report *r)
 {
 	struct writer w = { 0 };
 	struct json_object *root = json_object_new_object();
-	const char *text;
-	size_t len;
-	int err;
 
 	add_str(&w, root, "schema", REPORT_SCHEMA);
 	add_str(&w, root, "advisor_version", ADVISOR_VERSION);
 	add_iso8601(&w, root, "created_at", r->profile.created_at);
 	add_profile(&w, root, &r->profile);
-	add_verdict(&w, root, &r->verdict);
+	add_verdict(&w, root, r);
 	add_thresholds(&w, root, &r->thresholds);
 	add_overhead(&w, root, &r->profile.overhead);
+	add_repeat(&w, root, &r->repeat);
+	add_gates(&w, root, &r->gates);
 	if (w.err) {
 		json_object_put(root);
-		return w.err;
+		errno = -w.err;
+		return NULL;
 	}
+	return root;
+}
+
+int report_json_write(FILE *f, const struct report *r)
+{
+	struct json_object *root = report_json_tree(r);
+	const char *text;
+	size_t len;
+	int err;
+
+	if (!root)
+		return -errno;
 
 	text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 							       JSON_C_TO_STRING_NOSLASHESCAPE,

@@ -731,6 +731,262 @@ static void read_thresholds(struct reader *rd, struct json_object *root, struct 
 	leave(rd, mark);
 }
 
+/* A model name into *out. */
+static void read_model(struct reader *rd, struct json_object *o, const char *key, enum model *out)
+{
+	struct json_object *x = member(rd, o, key, json_type_string);
+	int m;
+
+	if (!x)
+		return;
+	m = model_from_name(json_object_get_string(x));
+	if (m < 0)
+		key_fail(rd, key, "must be async, multithreading, multiprocessing or inconclusive");
+	else
+		*out = m;
+}
+
+static void read_unsigned(struct reader *rd, struct json_object *o, const char *key,
+			  unsigned int max, unsigned int *out)
+{
+	struct json_object *v = member(rd, o, key, json_type_int);
+	__u64 u;
+
+	if (v && value_u64(rd, v, key, max, &u))
+		*out = (unsigned int)u;
+}
+
+static void read_repeat_metric(struct reader *rd, struct json_object *o, struct repeat_metric *m,
+			       unsigned int runs)
+{
+	struct json_object *arr;
+	size_t n, mark;
+
+	read_double(rd, o, "median", &m->median);
+	read_double(rd, o, "min", &m->min);
+	read_double(rd, o, "max", &m->max);
+	arr = read_arr(rd, o, "values", runs, "has more values than runs", &n);
+	if (!arr)
+		return;
+	if (n != runs) {
+		key_fail(rd, "values", "must have one value per run");
+		return;
+	}
+	mark = enter(rd, "values");
+	for (size_t i = 0; i < n && !rd->failed; i++) {
+		struct json_object *v = json_object_array_get_idx(arr, i);
+		size_t m2 = enter_index(rd, i);
+
+		if (!v)
+			m->values[i] = NAN;
+		else if (json_object_is_type(v, json_type_int) ||
+			 json_object_is_type(v, json_type_double))
+			m->values[i] = json_object_get_double(v);
+		else
+			key_fail(rd, NULL, "must be a number or null");
+		leave(rd, m2);
+	}
+	leave(rd, mark);
+}
+
+/* "repeat" is there only for --repeat N > 1. */
+static void read_repeat(struct reader *rd, struct json_object *root, struct repeat_summary *s)
+{
+	struct json_object *o, *arr, *x;
+	const char **paths = NULL;
+	unsigned int runs = 0;
+	size_t n, mark, k = 0;
+
+	if (rd->failed || !json_object_object_get_ex(root, "repeat", NULL))
+		return;
+	o = read_obj(rd, root, "repeat");
+	if (!o)
+		return;
+	mark = enter(rd, "repeat");
+	read_unsigned(rd, o, "runs", REPEAT_MAX_RUNS, &runs);
+	if (!rd->failed && runs < 2)
+		key_fail(rd, "runs", "must be at least 2");
+	x = read_obj(rd, o, "metrics");
+	if (rd->failed)
+		goto out;
+	n = json_object_object_length(x);
+	paths = calloc(n ? n : 1, sizeof(*paths));
+	if (!paths) {
+		fail(rd, -ENOMEM, "out of memory");
+		goto out;
+	}
+	json_object_object_foreach(x, key, val)
+	{
+		(void)val;
+		if (strlen(key) >= GATE_PATH_LEN) {
+			fail(rd, -EINVAL, "key 'repeat.metrics' has a path longer than %d bytes",
+			     GATE_PATH_LEN - 1);
+			goto out;
+		}
+		paths[k++] = key;
+	}
+	if (repeat_init(s, runs, paths, n)) {
+		fail(rd, -ENOMEM, "out of memory");
+		goto out;
+	}
+	read_unsigned(rd, o, "main_run", runs - 1, &s->main_run);
+	read_model(rd, o, "model", &s->model);
+	x = read_obj(rd, o, "verdicts");
+	if (x) {
+		size_t m = enter(rd, "verdicts");
+
+		for (int i = 0; i < NR_MODELS; i++)
+			read_unsigned(rd, x, model_names[i], runs, &s->counts[i]);
+		leave(rd, m);
+	}
+	arr = read_arr(rd, o, "per_run", runs, "has more entries than runs", &n);
+	if (arr && n != runs)
+		key_fail(rd, "per_run", "must have one entry per run");
+	if (arr && !rd->failed) {
+		size_t m = enter(rd, "per_run");
+
+		for (size_t i = 0; i < n && !rd->failed; i++) {
+			size_t m2 = enter_index(rd, i);
+			struct json_object *e = elem_obj(rd, arr, i);
+			struct repeat_run *run = &s->per_run[i];
+
+			read_model(rd, e, "model", &run->model);
+			read_double(rd, e, "confidence", &run->confidence);
+			read_bool(rd, e, "exited", &run->exited);
+			read_int(rd, e, "exit_code", &run->exit_code);
+			read_int(rd, e, "signal", &run->signal);
+			leave(rd, m2);
+		}
+		leave(rd, m);
+	}
+	x = read_obj(rd, o, "metrics");
+	if (x && !rd->failed) {
+		size_t m = enter(rd, "metrics");
+
+		for (k = 0; k < s->nr_metrics && !rd->failed; k++) {
+			struct json_object *e = read_obj(rd, x, s->metrics[k].path);
+			size_t m2;
+
+			if (!e)
+				break;
+			m2 = enter(rd, s->metrics[k].path);
+			read_repeat_metric(rd, e, &s->metrics[k], runs);
+			leave(rd, m2);
+		}
+		leave(rd, m);
+	}
+out:
+	free(paths);
+	leave(rd, mark);
+}
+
+static void read_gate_rule(struct reader *rd, struct json_object *o, struct gate_rule *g)
+{
+	struct json_object *x;
+	int i;
+
+	x = member(rd, o, "kind", json_type_string);
+	if (!x)
+		return;
+	i = gate_name_index(gate_kind_names, NR_GATE_KINDS, json_object_get_string(x));
+	if (i < 0) {
+		key_fail(rd, "kind", "must be expect, limit, model or change");
+		return;
+	}
+	g->kind = i;
+	g->value = g->min = g->max = g->old = g->abs = g->rel = g->allowed = NAN;
+	g->min_agreement = NAN;
+	read_fixed(rd, o, "path", g->path, sizeof(g->path));
+	read_bool(rd, o, "passed", &g->passed);
+	switch (g->kind) {
+	case GATE_EXPECT:
+		read_fixed(rd, o, "expected", g->want, sizeof(g->want));
+		read_fixed(rd, o, "measured", g->got, sizeof(g->got));
+		read_unsigned(rd, o, "agree", REPEAT_MAX_RUNS, &g->agree);
+		read_unsigned(rd, o, "runs", REPEAT_MAX_RUNS, &g->runs);
+		read_double(rd, o, "min_agreement", &g->min_agreement);
+		break;
+	case GATE_LIMIT:
+		read_double(rd, o, "value", &g->value);
+		read_double(rd, o, "min", &g->min);
+		read_double(rd, o, "max", &g->max);
+		break;
+	case GATE_MODEL:
+		read_fixed(rd, o, "old", g->want, sizeof(g->want));
+		read_fixed(rd, o, "new", g->got, sizeof(g->got));
+		break;
+	default:
+		read_double(rd, o, "old", &g->old);
+		read_double(rd, o, "new", &g->value);
+		read_double(rd, o, "abs", &g->abs);
+		read_double(rd, o, "rel", &g->rel);
+		read_double(rd, o, "allowed", &g->allowed);
+		x = member(rd, o, "worse", json_type_string);
+		if (x) {
+			i = gate_name_index(gate_worse_names, NR_GATE_WORSE, json_object_get_string(x));
+			if (i < 0)
+				key_fail(rd, "worse", "must be higher, lower or either");
+			else
+				g->worse = i;
+		}
+		break;
+	}
+	read_fixed(rd, o, "message", g->message, sizeof(g->message));
+}
+
+/* A string or null ("") into a fixed array. */
+static void read_fixed_or_null(struct reader *rd, struct json_object *o, const char *key,
+			       char *dst, size_t size)
+{
+	struct json_object *v;
+
+	if (rd->failed)
+		return;
+	if (!json_object_object_get_ex(o, key, &v))
+		key_fail(rd, key, "is missing");
+	else if (v)
+		read_fixed(rd, o, key, dst, size);
+}
+
+/* "gates" is there only when a gate was asked for. */
+static void read_gates(struct reader *rd, struct json_object *root, struct gate_results *gr)
+{
+	struct json_object *o, *arr;
+	size_t n, mark;
+
+	if (rd->failed || !json_object_object_get_ex(root, "gates", NULL))
+		return;
+	o = read_obj(rd, root, "gates");
+	if (!o)
+		return;
+	mark = enter(rd, "gates");
+	gr->evaluated = true;
+	read_fixed_or_null(rd, o, "expect", gr->expect, sizeof(gr->expect));
+	read_fixed_or_null(rd, o, "policy", gr->policy, sizeof(gr->policy));
+	read_fixed_or_null(rd, o, "baseline", gr->baseline, sizeof(gr->baseline));
+	/* "passed" and "failed" follow from the rules */
+	member(rd, o, "passed", json_type_boolean);
+	member(rd, o, "failed", json_type_int);
+	arr = read_arr(rd, o, "rules", 100000, "has too many rules", &n);
+	if (arr) {
+		size_t m = enter(rd, "rules");
+
+		for (size_t i = 0; i < n && !rd->failed; i++) {
+			size_t m2 = enter_index(rd, i);
+			struct json_object *e = elem_obj(rd, arr, i);
+			struct gate_rule g = { 0 };
+
+			if (e)
+				read_gate_rule(rd, e, &g);
+			if (!rd->failed && gate_results_add(gr, &g))
+				fail(rd, -ENOMEM, "out of memory");
+			leave(rd, m2);
+		}
+		leave(rd, m);
+	}
+	leave(rd, mark);
+}
+
 static void check_schema(struct reader *rd, struct json_object *root)
 {
 	struct json_object *v;
@@ -853,27 +1109,42 @@ static struct json_object *parse(struct reader *rd, const char *buf, size_t len)
 	return root;
 }
 
-int report_json_read(const char *path, struct report *r, char *err, size_t errlen)
+struct json_object *report_json_parse_file(const char *path, char *err, size_t errlen)
 {
 	struct reader rd = { .file = path, .err = err, .errlen = errlen };
 	struct json_object *root;
 	char *buf = NULL;
 	size_t len = 0;
 
-	memset(r, 0, sizeof(*r));
 	if (err && errlen)
 		err[0] = '\0';
-	if (slurp(&rd, path, &buf, &len))
-		return rd.failed;
+	if (slurp(&rd, path, &buf, &len)) {
+		errno = -rd.failed;
+		return NULL;
+	}
 	root = parse(&rd, buf, len);
 	free(buf);
 	if (!root)
-		return rd.failed;
+		errno = -rd.failed;
+	return root;
+}
+
+int report_json_read(const char *path, struct report *r, char *err, size_t errlen)
+{
+	struct reader rd = { .file = path, .err = err, .errlen = errlen };
+	struct json_object *root;
+
+	memset(r, 0, sizeof(*r));
+	root = report_json_parse_file(path, err, errlen);
+	if (!root)
+		return -errno;
 
 	check_schema(&rd, root);
 	read_profile(&rd, root, &r->profile);
 	read_verdict(&rd, root, &r->verdict);
 	read_thresholds(&rd, root, &r->thresholds);
+	read_repeat(&rd, root, &r->repeat);
+	read_gates(&rd, root, &r->gates);
 	json_object_put(root);
 	if (rd.failed) {
 		report_free(r);
@@ -887,5 +1158,7 @@ int report_json_read(const char *path, struct report *r, char *err, size_t errle
 void report_free(struct report *r)
 {
 	profile_free(&r->profile);
+	repeat_free(&r->repeat);
+	gate_results_free(&r->gates);
 	memset(r, 0, sizeof(*r));
 }

@@ -24,6 +24,10 @@ enum report_format report_format_of(const char *path)
 		return REPORT_JSON;
 	if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
 		return REPORT_HTML;
+	if (!strcasecmp(dot, ".xml"))
+		return REPORT_JUNIT;
+	if (!strcasecmp(dot, ".md"))
+		return REPORT_MARKDOWN;
 	return REPORT_UNKNOWN;
 }
 
@@ -34,6 +38,10 @@ static int write_format(FILE *f, enum report_format fmt, const struct report *r)
 		return report_json_write(f, r);
 	case REPORT_HTML:
 		return report_html_write(f, r);
+	case REPORT_JUNIT:
+		return report_junit_write(f, r);
+	case REPORT_MARKDOWN:
+		return report_markdown_write(f, r);
 	default:
 		return -EINVAL;
 	}

@@ -7,7 +7,7 @@
 
 #include "report.h"
 
-static const char *fmt_ns(char *buf, size_t len, double ns)
+const char *report_fmt_ns(char *buf, size_t len, double ns)
 {
 	if (ns != ns)
 		snprintf(buf, len, "?");
@@ -21,6 +21,8 @@ static const char *fmt_ns(char *buf, size_t len, double ns)
 		snprintf(buf, len, "%.3g s", ns / 1e9);
 	return buf;
 }
+
+#define fmt_ns report_fmt_ns
 
 /* A metric's value in its unit, judged from the name the decision gave it. */
 static const char *fmt_metric(char *buf, size_t len, const char *metric, double v)
@@ -48,7 +50,7 @@ static void put_text(FILE *f, const char *s, size_t size)
 	}
 }
 
-static __u64 io_ns(const struct profile_totals *t)
+__u64 report_io_ns(const struct profile_totals *t)
 {
 	static const int io_causes[] = { CAUSE_NET, CAUSE_DISK, CAUSE_POLL, CAUSE_IPC };
 	__u64 sum = 0;
@@ -72,6 +74,85 @@ static void put_exit(FILE *f, const struct profile *p)
 		fprintf(f, "target exited with status %d", p->exit_code);
 }
 
+const char *report_agreement(const struct report *r, char *buf, size_t len)
+{
+	const struct repeat_summary *s = &r->repeat;
+	unsigned int agree = 1, runs = 1;
+
+	if (s->runs) {
+		runs = s->runs;
+		agree = (unsigned int)r->verdict.model < NR_MODELS ? s->counts[r->verdict.model] : 0;
+	}
+	snprintf(buf, len, "%u/%u", agree, runs);
+	return buf;
+}
+
+static bool run_failed(bool exited, int exit_code, int signal)
+{
+	return signal || (exited && exit_code > 0);
+}
+
+bool report_target_failed(const struct report *r, unsigned int *first)
+{
+	const struct profile *p = &r->profile;
+
+	*first = 0;
+	if (p->attached || p->stopped_at_duration)
+		return false;
+	if (!r->repeat.runs)
+		return run_failed(p->target_exited, p->exit_code, p->signal);
+	for (unsigned int i = 0; i < r->repeat.runs; i++) {
+		const struct repeat_run *run = &r->repeat.per_run[i];
+
+		if (run_failed(run->exited, run->exit_code, run->signal)) {
+			*first = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The metric's median and range over the runs, when it was repeated. */
+/* The metric's median and range over the runs; digits: decimals, -1 for a duration. */
+static void put_repeated(FILE *f, const struct report *r, const char *path, int digits)
+{
+	const struct repeat_metric *m = repeat_metric_find(&r->repeat, path);
+	char a[32], b[32], c[32];
+
+	if (!m)
+		return;
+	if (digits < 0)
+		fprintf(f, "%s %s (%s..%s)", path, fmt_ns(a, sizeof(a), m->median),
+			fmt_ns(b, sizeof(b), m->min), fmt_ns(c, sizeof(c), m->max));
+	else
+		fprintf(f, "%s %.*f (%.*f..%.*f)", path, digits, m->median, digits, m->min, digits,
+			m->max);
+}
+
+static void put_repeat(FILE *f, const struct report *r)
+{
+	const struct repeat_summary *s = &r->repeat;
+	bool first = true;
+
+	fprintf(f, "  runs:      %u;", s->runs);
+	for (int m = 0; m < NR_MODELS; m++) {
+		if (!s->counts[m])
+			continue;
+		fprintf(f, "%s %s %u", first ? "" : ",", model_names[m], s->counts[m]);
+		first = false;
+	}
+	fprintf(f, "; below, run %u (nearest the median io_fraction)\n", s->main_run + 1);
+	fputs("  medians:   ", f);
+	put_repeated(f, r, "io_fraction", 2);
+	fputs(", ", f);
+	put_repeated(f, r, "wait_p50_ns", -1);
+	fputs(",\n             ", f);
+	put_repeated(f, r, "peak_open", 0);
+	fputs(", ", f);
+	put_repeated(f, r, "busy_threads", 1);
+	fputc('\n', f);
+}
+
 void report_summary_write(FILE *f, const struct report *r)
 {
 	const struct verdict *v = &r->verdict;
@@ -85,7 +166,11 @@ void report_summary_write(FILE *f, const struct report *r)
 		fputs(", ", f);
 		put_text(f, v->inconclusive_reason, sizeof(v->inconclusive_reason));
 	}
+	if (r->repeat.runs)
+		fprintf(f, ", %s runs agree", report_agreement(r, a, sizeof(a)));
 	fputc('\n', f);
+	if (r->repeat.runs)
+		put_repeat(f, r);
 
 	fputs("  model:     ", f);
 	put_text(f, v->current_model[0] ? v->current_model : "unknown", sizeof(v->current_model));
@@ -126,10 +211,37 @@ void report_summary_write(FILE *f, const struct report *r)
 	profile_totals(p, &t);
 	fprintf(f, "  time:      cpu %s, runq %s, io %s in %s wall; ",
 		fmt_ns(a, sizeof(a), (double)t.cpu_ns), fmt_ns(b, sizeof(b), (double)t.runq_ns),
-		fmt_ns(c, sizeof(c), (double)io_ns(&t)), fmt_ns(d, sizeof(d), (double)p->duration_ns));
+		fmt_ns(c, sizeof(c), (double)report_io_ns(&t)), fmt_ns(d, sizeof(d), (double)p->duration_ns));
 	put_exit(f, p);
 	fputc('\n', f);
 	if (p->overhead.dropped)
 		fprintf(f, "  warning:   %llu events were dropped; the numbers are low\n",
 			(unsigned long long)p->overhead.dropped);
+}
+
+void report_gates_write(FILE *f, const struct report *r, bool failed_only)
+{
+	const struct gate_results *gr = &r->gates;
+	char title[GATE_PATH_LEN + 32];
+
+	if (!gr->evaluated)
+		return;
+	if (gr->nr_failed)
+		fprintf(f, "advisor: gates: %zu of %zu failed\n", gr->nr_failed, gr->nr);
+	else if (failed_only)
+		return;
+	else
+		fprintf(f, "advisor: gates: all %zu passed\n", gr->nr);
+	for (size_t i = 0; i < gr->nr; i++) {
+		const struct gate_rule *g = &gr->rules[i];
+
+		if (failed_only && g->passed)
+			continue;
+		fprintf(f, "  %s  ", g->passed ? "pass" : "FAIL");
+		gate_rule_title(g, title, sizeof(title));
+		put_text(f, title, sizeof(title));
+		fputs(": ", f);
+		put_text(f, g->message, sizeof(g->message));
+		fputc('\n', f);
+	}
 }

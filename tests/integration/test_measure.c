@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Issue 6: what `advisor run` measures, compared with the ground truth each
+ * workload computes itself (getrusage, schedstat, its own clocks and counts).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+
+#include "harness.h"
+
+static double pct(double measured, double truth)
+{
+	return truth ? 100.0 * (measured - truth) / truth : 0;
+}
+
+/* Tree cpu against getrusage, every thread against its schedstat. */
+static void check_cpu_truths(const struct run *r)
+{
+	double rusage = truth_need(r, "rusage_cpu_ns");
+	double cpu = jint(r->report, "time.cpu_ns");
+
+	cr_log_info("tree cpu %.3f ms vs getrusage %.3f ms (%+.2f%%)", cpu / 1e6, rusage / 1e6,
+		    pct(cpu, rusage));
+	cr_expect(within(cpu, rusage, 0.01, 0),
+		  "time.cpu_ns %.0f vs getrusage %.0f (%+.2f%%; allowed 1%%)", cpu, rusage,
+		  pct(cpu, rusage));
+	check_thread_truths(r);
+}
+
+static void spin(const char *threads)
+{
+	struct run r;
+	double cpu, runq;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS(workload("spin"), threads, "600"));
+	check_cpu_truths(&r);
+	cpu = jint(r.report, "time.cpu_ns");
+	runq = jint(r.report, "time.runq_ns");
+	if (atoi(threads) > sysconf(_SC_NPROCESSORS_ONLN)) {
+		/* more spinners than CPUs: each waits about as long as it runs */
+		cr_expect(runq >= 0.25 * cpu,
+			  "%s spinners on %ld CPUs: time.runq_ns %.0f is under a quarter of "
+			  "cpu_ns %.0f",
+			  threads, sysconf(_SC_NPROCESSORS_ONLN), runq, cpu);
+		cr_expect(jint(r.report, "time.runq_preempt_ns") > 0,
+			  "oversubscribed spinners but no runq_preempt_ns");
+	}
+	run_free(&r);
+}
+
+Test(measure, spin_1_thread, .timeout = 120)
+{
+	spin("1");
+}
+
+Test(measure, spin_2_threads, .timeout = 120)
+{
+	spin("2");
+}
+
+Test(measure, spin_4_threads, .timeout = 120)
+{
+	spin("4");
+}
+
+Test(measure, fork_tree_3_generations, .timeout = 120)
+{
+	struct run r;
+	size_t n;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS(workload("forktree"), "3", "2", "300"));
+	check_cpu_truths(&r);
+	n = truth_count(&r, "proc");
+	cr_expect(n == 7, "forktree printed %zu processes, expected 7", n);
+	for (size_t i = 0; i < n; i++) {
+		const struct truth *t = truth_nth(&r, "proc", i);
+		json_object *p = report_process(&r, t->values[0]);
+
+		cr_expect(p != NULL, "process %llu (generation %llu) is not in the report",
+			  t->values[0], t->values[2]);
+		if (p)
+			cr_expect(jint(p, "ppid") == (long long)t->values[1],
+				  "process %llu: ppid %lld, expected %llu", t->values[0],
+				  jint(p, "ppid"), t->values[1]);
+	}
+	run_free(&r);
+}
+
+Test(measure, sleeps, .timeout = 120)
+{
+	struct run r;
+	double total, loop_cpu, loop_runq, expect, sleep, tsleep;
+	long long count, sys_count;
+	const struct truth *th;
+	json_object *thread;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS(workload("sleeper"), "200", "5"));
+	total = truth_need(&r, "sleep_total_ns");
+	loop_cpu = truth_need(&r, "sleep_loop_cpu_ns");
+	loop_runq = truth_need(&r, "sleep_loop_runq_ns");
+	/* what the thread's clock saw minus what schedstat says was not blocked */
+	expect = total - loop_cpu - loop_runq;
+	sleep = jint(r.report, "time.blocked_ns.sleep");
+	cr_log_info("blocked.sleep %.3f ms; measured sum %.3f ms (%+.2f%%); "
+		    "sum less cpu and runq in the loop %.3f ms (%+.2f%%)",
+		    sleep / 1e6, total / 1e6, pct(sleep, total), expect / 1e6, pct(sleep, expect));
+	cr_expect(within(sleep, total, 0.02, 0),
+		  "time.blocked_ns.sleep %.0f vs the 200 sleeps' measured sum %.0f "
+		  "(%+.2f%%; allowed 2%%)",
+		  sleep, total, pct(sleep, total));
+	cr_expect(within(sleep, expect, 0.02, 0),
+		  "time.blocked_ns.sleep %.0f vs measured sum less the loop's cpu and runq "
+		  "(schedstat) %.0f (%+.2f%%; allowed 2%%)",
+		  sleep, expect, pct(sleep, expect));
+
+	th = truth_find(&r, "thread");
+	cr_assert(th, "sleeper printed no thread truth");
+	thread = report_thread(&r, th->values[0], NULL);
+	cr_assert(thread, "the sleeping thread %llu is not in the report", th->values[0]);
+	tsleep = jint(thread, "blocked_ns.sleep");
+	cr_expect(within(tsleep, expect, 0.02, 0),
+		  "sleeping thread blocked_ns.sleep %.0f vs %.0f (%+.2f%%; allowed 2%%)", tsleep,
+		  expect, pct(tsleep, expect));
+
+	count = jint(r.report, "waits.sleep.count");
+	cr_expect(count == 200, "waits.sleep.count %lld, expected 200", count);
+	sys_count = syscall_sum(jget(r.report, "syscall_waits"), "nanosleep", "count") +
+		    syscall_sum(jget(r.report, "syscall_waits"), "clock_nanosleep", "count");
+	cr_expect(sys_count == 200, "syscall_waits (clock_)nanosleep count %lld, expected 200",
+		  sys_count);
+	check_thread_truths(&r);
+	run_free(&r);
+}
+
+Test(measure, fsync_disk, .timeout = 120)
+{
+	struct run r;
+	char path[128];
+	long long disk, internal, fsyncs, writes;
+	json_object *sw;
+
+	harness_require_bpf();
+	snprintf(path, sizeof(path), "/var/tmp/advisor-it-fsync.%d.dat", getpid());
+	run_advisor(&r, NULL, ARGS(workload("fsync_writer"), path, "200"));
+	unlink(path);
+	disk = jint(r.report, "time.blocked_ns.disk");
+	internal = jint(r.report, "time.internal_ns.disk");
+	sw = jget(r.report, "syscall_waits");
+	fsyncs = syscall_sum(sw, "fsync", "count") + syscall_sum(sw, "fdatasync", "count");
+	writes = syscall_sum(sw, "write", "count") + syscall_sum(sw, "pwrite64", "count");
+	cr_log_info("blocked.disk %.3f ms (fsync measured %.3f ms), internal %lld ns, "
+		    "syscall waits: fsync %lld, write %lld",
+		    disk / 1e6, truth_need(&r, "fsync_total_ns") / 1e6, internal, fsyncs, writes);
+	cr_expect(disk > 0, "time.blocked_ns.disk is 0 after 200 fsyncs");
+	cr_expect(fsyncs + writes > 0, "syscall_waits has no fsync or write entry");
+	/* SPEC 3: disk waits are always external */
+	cr_expect(internal == 0, "time.internal_ns.disk %lld of %lld; disk waits are external",
+		  internal, disk);
+	run_free(&r);
+}
+
+Test(measure, pipe_ping_pong_internal, .timeout = 120)
+{
+	struct run r;
+	double ipc, internal;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS(workload("pingpong"), "50000"));
+	ipc = jint(r.report, "time.blocked_ns.ipc");
+	internal = jint(r.report, "time.internal_ns.ipc");
+	cr_log_info("ping-pong: blocked.ipc %.3f ms, internal %.3f ms (%.1f%%)", ipc / 1e6,
+		    internal / 1e6, ipc ? 100 * internal / ipc : 0);
+	cr_expect(ipc > 0, "time.blocked_ns.ipc is 0 after 50000 pipe round trips");
+	cr_expect(internal >= 0.95 * ipc,
+		  "time.internal_ns.ipc %.0f is %.1f%% of blocked_ns.ipc %.0f (expected >= 95%%)",
+		  internal, ipc ? 100 * internal / ipc : 0, ipc);
+	run_free(&r);
+}
+
+/* 100 000 context switches: the schedstat comparison that catches a lost
+ * or doubled switch (KERNEL.md's open anomaly). */
+Test(measure, pipe_ping_pong_schedstat, .timeout = 120)
+{
+	struct run r;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS(workload("pingpong"), "50000"));
+	check_thread_truths(&r);
+	run_free(&r);
+}
+
+Test(measure, shell_pipeline_hasher_internal, .timeout = 120)
+{
+	struct run r;
+	json_object *hasher;
+	double ipc, internal, tree_ipc, tree_internal;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS("/bin/sh", "-c", "head -c 200M /dev/zero | sha256sum"));
+	hasher = report_process_by_comm(&r, "sha256sum");
+	cr_assert(hasher, "no sha256sum process in the report");
+	ipc = process_cause(hasher, "blocked_ns", "ipc");
+	internal = process_cause(hasher, "internal_ns", "ipc");
+	tree_ipc = jint(r.report, "time.blocked_ns.ipc");
+	tree_internal = jint(r.report, "time.internal_ns.ipc");
+	cr_log_info("sha256sum: ipc %.3f ms, internal %.3f ms; tree: ipc %.3f ms, internal "
+		    "%.3f ms",
+		    ipc / 1e6, internal / 1e6, tree_ipc / 1e6, tree_internal / 1e6);
+	cr_expect(ipc > 0, "sha256sum never waited on its pipe (blocked_ns.ipc 0)");
+	cr_expect(internal >= 0.9 * ipc,
+		  "sha256sum: internal_ns.ipc %.0f is %.1f%% of blocked_ns.ipc %.0f "
+		  "(expected >= 90%%)",
+		  internal, ipc ? 100 * internal / ipc : 0, ipc);
+	cr_expect(tree_internal >= 0.9 * tree_ipc,
+		  "tree: internal_ns.ipc %.0f is %.1f%% of blocked_ns.ipc %.0f (expected >= 90%%)",
+		  tree_internal, tree_ipc ? 100 * tree_internal / tree_ipc : 0, tree_ipc);
+	run_free(&r);
+}
+
+Test(measure, fifo_slow_writer_outside_external, .timeout = 120)
+{
+	char dir[64], fifo[128];
+	struct run r;
+	double ipc, internal, wall, ext;
+	pid_t writer;
+
+	harness_require_bpf();
+	dir_make(dir, sizeof(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
+	writer = spawn(ARGS(workload("slow_writer"), fifo, "100", "10"), -1);
+	sleep_ms(50); /* let it block in open(), so the reader's open() does not */
+	run_advisor(&r, NULL, ARGS(workload("pipe_reader"), fifo));
+	cr_expect(reap(writer, false) == 0, "slow_writer failed");
+	dir_remove(dir);
+	cr_expect(truth_need(&r, "bytes") == 6400, "pipe_reader read %llu bytes, expected 6400",
+		  truth_need(&r, "bytes"));
+	ipc = jint(r.report, "time.blocked_ns.ipc");
+	internal = jint(r.report, "time.internal_ns.ipc");
+	wall = jint(r.report, "waits.ipc.total_ns");
+	ext = jint(r.report, "waits.ipc.external.total_ns");
+	cr_log_info("fifo reader: blocked.ipc %.3f ms (its reads took %.3f ms), internal "
+		    "%.3f ms; waits.ipc %.3f ms, external %.3f ms",
+		    ipc / 1e6, truth_need(&r, "read_wait_ns") / 1e6, internal / 1e6, wall / 1e6,
+		    ext / 1e6);
+	cr_expect(ipc > 0, "time.blocked_ns.ipc is 0");
+	cr_expect(ipc - internal >= 0.9 * ipc,
+		  "external ipc (blocked %.0f - internal %.0f) is %.1f%% (expected >= 90%%)", ipc,
+		  internal, ipc ? 100 * (ipc - internal) / ipc : 0);
+	cr_expect(ext >= 0.9 * wall,
+		  "waits.ipc.external.total_ns %.0f is %.1f%% of waits.ipc.total_ns %.0f "
+		  "(expected >= 90%%)",
+		  ext, wall ? 100 * ext / wall : 0, wall);
+	run_free(&r);
+}
+
+Test(measure, epoll_fed_from_outside, .timeout = 120)
+{
+	char port[16];
+	struct run r;
+	double poll, internal, wall, ext;
+	pid_t feeder;
+
+	harness_require_bpf();
+	snprintf(port, sizeof(port), "%d", free_port());
+	feeder = spawn(ARGS(workload("tcp_feeder"), port, "100", "10"), -1);
+	run_advisor(&r, NULL, ARGS(workload("epoll_reader"), port));
+	cr_expect(reap(feeder, false) == 0, "tcp_feeder failed");
+	cr_expect(truth_need(&r, "bytes") == 6400, "epoll_reader read %llu bytes, expected 6400",
+		  truth_need(&r, "bytes"));
+	poll = jint(r.report, "time.blocked_ns.poll");
+	internal = jint(r.report, "time.internal_ns.poll");
+	wall = jint(r.report, "waits.poll.total_ns");
+	ext = jint(r.report, "waits.poll.external.total_ns");
+	cr_log_info("epoll reader: blocked.poll %.3f ms, internal %.3f ms; waits.poll count "
+		    "%lld (epoll_wait calls %llu), external %.3f ms",
+		    poll / 1e6, internal / 1e6, jint(r.report, "waits.poll.count"),
+		    truth_need(&r, "epoll_waits"), ext / 1e6);
+	cr_expect(poll > 0, "time.blocked_ns.poll is 0");
+	cr_expect(poll - internal >= 0.9 * poll,
+		  "external poll (blocked %.0f - internal %.0f) is %.1f%% (expected >= 90%%)",
+		  poll, internal, poll ? 100 * (poll - internal) / poll : 0);
+	cr_expect(ext >= 0.9 * wall,
+		  "waits.poll.external.total_ns %.0f is %.1f%% of waits.poll.total_ns %.0f "
+		  "(expected >= 90%%)",
+		  ext, wall ? 100 * ext / wall : 0, wall);
+	run_free(&r);
+}
+
+Test(measure, tcp_connections_counted_exactly, .timeout = 120)
+{
+	struct run r;
+	long long accepted, connected, peak;
+	pid_t other;
+
+	harness_require_bpf();
+	/* 20 connections at a time, opened and closed for ~3 s, outside the tree */
+	other = spawn(ARGS(workload("conns"), "20", "100", "30"), -1);
+	sleep_ms(100);
+	run_advisor(&r, NULL, ARGS(workload("conns"), "50", "500", "1"));
+	reap(other, true);
+	cr_expect(truth_need(&r, "connected") == 50 && truth_need(&r, "accepted") == 50,
+		  "the workload made %llu and accepted %llu connections, expected 50",
+		  truth_need(&r, "connected"), truth_need(&r, "accepted"));
+	cr_expect(jbool(r.report, "connections.tcp_counted"), "connections.tcp_counted is false");
+	accepted = jint(r.report, "connections.accepted");
+	connected = jint(r.report, "connections.connected");
+	peak = jint(r.report, "connections.peak_open");
+	cr_log_info("connections: accepted %lld, connected %lld, peak_open %lld, closed %lld, "
+		    "distinct_peers %lld",
+		    accepted, connected, peak, jint(r.report, "connections.closed"),
+		    jint(r.report, "connections.distinct_peers"));
+	cr_expect(accepted == 50, "connections.accepted %lld, expected 50", accepted);
+	cr_expect(connected == 50, "connections.connected %lld, expected 50", connected);
+	cr_expect(peak >= 50, "connections.peak_open %lld, expected >= 50", peak);
+	run_free(&r);
+}
+
+Test(measure, daemonised_grandchild_waited_for, .timeout = 120)
+{
+	struct run r;
+	long long duration;
+	json_object *p;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS(workload("daemon"), "1000"));
+	duration = jint(r.report, "duration_ns");
+	cr_log_info("daemon: advisor wall %.3f s, duration_ns %lld", r.wall_s, duration);
+	cr_expect(duration >= 1000000000, "duration_ns %lld, expected >= 1 s", duration);
+	cr_expect(r.wall_s >= 1.0, "advisor returned after %.3f s, before the grandchild's 1 s",
+		  r.wall_s);
+	cr_expect(truth_find(&r, "grandchild_done") != NULL,
+		  "the grandchild had not finished when advisor returned");
+	p = report_process(&r, truth_need(&r, "grandchild_pid"));
+	cr_expect(p != NULL, "grandchild %llu is not in processes[]",
+		  truth_need(&r, "grandchild_pid"));
+	p = report_process(&r, truth_need(&r, "child_pid"));
+	cr_expect(p != NULL, "middle child %llu is not in processes[]",
+		  truth_need(&r, "child_pid"));
+	run_free(&r);
+}
+
+Test(measure, thread_lifetime_closed, .timeout = 120)
+{
+	static const char *const names[] = { "spin 4", "forktree", "sleeper", "pingpong",
+					     "lock_contention", "rr_client" };
+	const char *const *cmds[] = {
+		ARGS(workload("spin"), "4", "300"),
+		ARGS(workload("forktree"), "3", "2", "150"),
+		ARGS(workload("sleeper"), "50", "5"),
+		ARGS(workload("pingpong"), "20000"),
+		ARGS(workload("lock_contention"), "4", "500"),
+		NULL,
+	};
+	char port[16];
+	int lfd, p;
+	pid_t server;
+
+	harness_require_bpf();
+	for (size_t i = 0; cmds[i]; i++) {
+		struct run r;
+
+		cr_log_info("lifetimes: %s", names[i]);
+		run_advisor(&r, NULL, cmds[i]);
+		check_lifetimes(&r);
+		run_free(&r);
+	}
+	lfd = listen_loopback(&p);
+	server = spawn(ARGS(workload("echo_server"), "--fd", "3", "--delay-ms", "2"), lfd);
+	close(lfd);
+	snprintf(port, sizeof(port), "%d", p);
+	{
+		struct run r;
+
+		cr_log_info("lifetimes: %s", names[5]);
+		run_advisor(&r, NULL,
+			    ARGS(workload("rr_client"), "--port", port, "--conns", "8", "--threads",
+				 "8", "--duration-ms", "500"));
+		check_lifetimes(&r);
+		run_free(&r);
+	}
+	reap(server, true);
+}
+
+Test(measure, syscalls_counted_exactly, .timeout = 120)
+{
+	struct run r;
+	long long count;
+
+	harness_require_bpf();
+	run_advisor(&r, ARGS("-S"), ARGS(workload("getppid_storm"), "100000"));
+	cr_assert(jget(r.report, "syscalls"), "-S gave no syscalls[] table");
+	count = syscall_sum(jget(r.report, "syscalls"), "getppid", "count");
+	cr_log_info("-S: getppid count %lld (called 100000 times)", count);
+	cr_expect(count >= 100000 && count <= 100005,
+		  "syscalls getppid count %lld, expected 100000 (the workload's calls)", count);
+	run_free(&r);
+}
+
+Test(measure, exit_status_passes_through, .timeout = 120)
+{
+	struct run r;
+
+	harness_require_bpf();
+	run_advisor_status(&r, NULL, ARGS("/bin/sh", "-c", "exit 7"), 7);
+	cr_expect(jint(r.report, "target.exit_code") == 7, "target.exit_code %lld, expected 7",
+		  jint(r.report, "target.exit_code"));
+	cr_expect(jint(r.report, "target.signal") == 0, "target.signal %lld, expected 0",
+		  jint(r.report, "target.signal"));
+	run_free(&r);
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Issue 7: the verdict on workloads whose right answer is known, end to end
+ * under the real probes. Each case runs RUNS times and must give the same
+ * model every time. Each run prints one "verdict ..." line on stderr with
+ * the drivers, for the closing note.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+
+#include "harness.h"
+
+#define RUNS 3
+#define PYTHON "/usr/bin/python3"
+
+static bool contains_ci(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *haystack; haystack++)
+		if (!strncasecmp(haystack, needle, n))
+			return true;
+	return false;
+}
+
+/* Runs cmd under advisor, prints the verdict line and returns the model
+ * (a static copy, valid until the next call). */
+static const char *verdict_run(struct run *r, const char *label, int i, const char *const *cmd)
+{
+	static char model[32];
+	json_object *v;
+
+	run_advisor(r, NULL, cmd);
+	v = jget(r->report, "verdict");
+	cr_assert(v, "the report has no verdict");
+	snprintf(model, sizeof(model), "%s", jstr(v, "model"));
+	fprintf(stderr,
+		"verdict %-18s run %d: model %-16s confidence %.2f current %-16s runtime %-8s "
+		"io_fraction %.3f wait_p50 %.3f ms peak_open %lld busy_threads %.2f "
+		"already_fits %d reason %s\n",
+		label, i + 1, model, jnum(v, "confidence"), jstr(v, "current_model"),
+		jstr(v, "runtime"), jnum(v, "drivers.io_fraction"),
+		jnum(v, "drivers.wait_p50_ns") / 1e6, jint(v, "drivers.peak_open"),
+		jnum(v, "drivers.busy_threads"), jbool(v, "already_fits"),
+		jstr(v, "inconclusive_reason")[0] ? jstr(v, "inconclusive_reason") : "-");
+	fprintf(stderr, "verdict %-18s run %d: rationale: %s | advice: %s\n", label, i + 1,
+		jstr(v, "rationale"), jstr(v, "advice"));
+	return model;
+}
+
+static void same_model(const char *label, char models[RUNS][32], int runs)
+{
+	for (int i = 1; i < runs; i++)
+		cr_expect(!strcmp(models[i], models[0]),
+			  "%s: run %d gave %s, run 1 gave %s: the verdict is not stable", label,
+			  i + 1, models[i], models[0]);
+}
+
+static void expect_model(const struct run *r, const char *label, const char *want)
+{
+	const char *got = jstr(r->report, "verdict.model");
+
+	cr_expect(!strcmp(got, want),
+		  "%s: model %s, expected %s (io_fraction %.3f, wait_p50 %.0f ns, peak_open %lld, "
+		  "confidence %.2f, current %s, reason %s)",
+		  label, got, want, jnum(r->report, "verdict.drivers.io_fraction"),
+		  jnum(r->report, "verdict.drivers.wait_p50_ns"),
+		  jint(r->report, "verdict.drivers.peak_open"),
+		  jnum(r->report, "verdict.confidence"), jstr(r->report, "verdict.current_model"),
+		  jstr(r->report, "verdict.inconclusive_reason"));
+}
+
+static void expect_current(const struct run *r, const char *label, const char *want)
+{
+	const char *got = jstr(r->report, "verdict.current_model");
+
+	cr_expect(!strncmp(got, want, strlen(want)), "%s: current_model %s, expected %s", label,
+		  got, want);
+}
+
+/* Runs cmd RUNS times, expecting model each time; check() adds case checks. */
+static void verdict_case(const char *label, const char *const *cmd, const char *model,
+			 void (*check)(const struct run *r, const char *label))
+{
+	char models[RUNS][32];
+
+	for (int i = 0; i < RUNS; i++) {
+		struct run r;
+
+		snprintf(models[i], sizeof(models[i]), "%s", verdict_run(&r, label, i, cmd));
+		if (model)
+			expect_model(&r, label, model);
+		if (check)
+			check(&r, label);
+		run_free(&r);
+	}
+	same_model(label, models, RUNS);
+}
+
+static void check_single_threaded(const struct run *r, const char *label)
+{
+	expect_current(r, label, "single-threaded");
+}
+
+Test(verdict, cpu_loop_single_threaded, .timeout = 120)
+{
+	harness_require_bpf();
+	verdict_case("cpu-loop", ARGS(workload("spin"), "0", "1000"), "multiprocessing",
+		     check_single_threaded);
+}
+
+static void check_gil(const struct run *r, const char *label)
+{
+	const char *runtime = jstr(r->report, "verdict.runtime");
+
+	cr_expect(!strcasecmp(runtime, "cpython"), "%s: runtime %s, expected cpython", label,
+		  runtime);
+	cr_expect(contains_ci(jstr(r->report, "verdict.rationale"), "GIL") ||
+			  contains_ci(jstr(r->report, "verdict.advice"), "GIL"),
+		  "%s: neither rationale nor advice names the GIL: %s | %s", label,
+		  jstr(r->report, "verdict.rationale"), jstr(r->report, "verdict.advice"));
+}
+
+Test(verdict, cpython_threads_gil, .timeout = 120)
+{
+	char script[512];
+
+	harness_require_bpf();
+	cr_assert(access(PYTHON, X_OK) == 0, "%s is needed for this case", PYTHON);
+	snprintf(script, sizeof(script), "%s/tests/workloads/gil_threads.py", source_root());
+	cr_assert(access(script, R_OK) == 0, "%s: not found", script);
+	verdict_case("cpython-gil", ARGS(PYTHON, script, "4", "6000000"), "multiprocessing",
+		     check_gil);
+}
+
+Test(verdict, disk_files_multithreading, .timeout = 120)
+{
+	harness_require_bpf();
+	verdict_case("disk-files", ARGS(workload("disk_io"), "/var/tmp", "400", "10"),
+		     "multithreading", NULL);
+}
+
+/* A server outside the profiled tree, on a socket made here. */
+static pid_t server_start(int *port, const char *delay_ms, const char *work_us)
+{
+	int lfd = listen_loopback(port);
+	pid_t pid = spawn(ARGS(workload("echo_server"), "--fd", "3", "--delay-ms", delay_ms,
+			       "--work-us", work_us),
+			  lfd);
+
+	close(lfd);
+	return pid;
+}
+
+Test(verdict, fast_server_client_multithreading, .timeout = 120)
+{
+	char port[16];
+	int p;
+	pid_t server;
+
+	harness_require_bpf();
+	server = server_start(&p, "0", "200");
+	snprintf(port, sizeof(port), "%d", p);
+	verdict_case("fast-server-rr",
+		     ARGS(workload("rr_client"), "--port", port, "--conns", "2", "--threads", "1",
+			  "--duration-ms", "1500"),
+		     "multithreading", NULL);
+	reap(server, true);
+}
+
+Test(verdict, slow_server_sequential_async, .timeout = 120)
+{
+	char port[16];
+	int p;
+	pid_t server;
+
+	harness_require_bpf();
+	server = server_start(&p, "20-50", "0");
+	snprintf(port, sizeof(port), "%d", p);
+	verdict_case("slow-server-seq",
+		     ARGS(workload("rr_client"), "--port", port, "--conns", "1", "--requests",
+			  "40"),
+		     "async", NULL);
+	reap(server, true);
+}
+
+static void check_multithreaded(const struct run *r, const char *label)
+{
+	long long peak = jint(r->report, "verdict.drivers.peak_open");
+
+	expect_current(r, label, "multithreaded");
+	cr_expect(peak >= 200, "%s: peak_open %lld, expected >= 200", label, peak);
+}
+
+Test(verdict, threaded_client_200_conns_async, .timeout = 120)
+{
+	char port[16];
+	int p;
+	pid_t server;
+
+	harness_require_bpf();
+	server = server_start(&p, "50", "0");
+	snprintf(port, sizeof(port), "%d", p);
+	verdict_case("200-conns-threads",
+		     ARGS(workload("rr_client"), "--port", port, "--conns", "200", "--threads",
+			  "200", "--requests", "10"),
+		     "async", check_multithreaded);
+	reap(server, true);
+}
+
+/* The epoll_server target, loaded by rr_client from outside the tree. */
+static void epoll_case(const char *label, const char *work_us, const char *gap_ms,
+		       const char *conns, const char *model,
+		       void (*check)(const struct run *r, const char *label))
+{
+	char models[RUNS][32];
+
+	for (int i = 0; i < RUNS; i++) {
+		char port[16];
+		struct run r;
+		pid_t client;
+
+		snprintf(port, sizeof(port), "%d", free_port());
+		client = spawn(ARGS(workload("rr_client"), "--port", port, "--conns", conns,
+				    "--threads", conns, "--duration-ms", "5000", "--gap-ms",
+				    gap_ms),
+			       -1);
+		snprintf(models[i], sizeof(models[i]), "%s",
+			 verdict_run(&r, label, i,
+				     ARGS(workload("epoll_server"), "--port", port,
+					  "--duration-ms", "1500", "--work-us", work_us)));
+		reap(client, true);
+		cr_expect(truth_need(&r, "requests") > 0, "%s: the server served no request",
+			  label);
+		if (model)
+			expect_model(&r, label, model);
+		check(&r, label);
+		run_free(&r);
+	}
+	same_model(label, models, RUNS);
+}
+
+static void check_loop_waiting(const struct run *r, const char *label)
+{
+	expect_current(r, label, "event-loop");
+	cr_expect(jbool(r->report, "verdict.already_fits"),
+		  "%s: an event loop that mostly waits should already fit (model %s)", label,
+		  jstr(r->report, "verdict.model"));
+}
+
+Test(verdict, epoll_server_waiting_already_fits, .timeout = 120)
+{
+	harness_require_bpf();
+	epoll_case("epoll-waiting", "0", "5", "2", NULL, check_loop_waiting);
+}
+
+static void check_loop_saturated(const struct run *r, const char *label)
+{
+	const char *advice = jstr(r->report, "verdict.advice");
+	const char *rationale = jstr(r->report, "verdict.rationale");
+
+	expect_current(r, label, "event-loop");
+	cr_expect(contains_ci(advice, "process") || contains_ci(advice, "worker"),
+		  "%s: a saturated event loop's advice should name processes/workers beside "
+		  "the loop: %s (rationale: %s)",
+		  label, advice, rationale);
+}
+
+Test(verdict, epoll_server_saturated_more_processes, .timeout = 120)
+{
+	harness_require_bpf();
+	epoll_case("epoll-saturated", "1000", "0", "1", "multiprocessing",
+		   check_loop_saturated);
+}
+
+Test(verdict, pipeline_in_tree_multiprocessing, .timeout = 120)
+{
+	char pipeline[1024];
+
+	harness_require_bpf();
+	snprintf(pipeline, sizeof(pipeline), "%s 300000000 | %s 16", workload("gen"),
+		 workload("hasher"));
+	verdict_case("gen|hasher", ARGS("/bin/sh", "-c", pipeline), "multiprocessing", NULL);
+}
+
+static void check_asleep(const struct run *r, const char *label)
+{
+	const char *reason = jstr(r->report, "verdict.inconclusive_reason");
+
+	cr_expect(!strcmp(reason, "asleep"), "%s: inconclusive_reason %s, expected asleep",
+		  label, reason);
+}
+
+Test(verdict, mostly_sleeping_inconclusive, .timeout = 120)
+{
+	harness_require_bpf();
+	verdict_case("sleeper", ARGS(workload("sleeper"), "20", "50"), "inconclusive",
+		     check_asleep);
+}
+
+static void check_lock_bound(const struct run *r, const char *label)
+{
+	const char *model = jstr(r->report, "verdict.model");
+	double confidence = jnum(r->report, "verdict.confidence");
+
+	cr_expect(!strcmp(model, "inconclusive") || confidence < 0.5,
+		  "%s: lock-bound threads got %s with confidence %.2f; expected inconclusive or "
+		  "confidence < 0.5 (reason %s, rationale: %s)",
+		  label, model, confidence, jstr(r->report, "verdict.inconclusive_reason"),
+		  jstr(r->report, "verdict.rationale"));
+}
+
+Test(verdict, lock_contention_not_confident, .timeout = 120)
+{
+	harness_require_bpf();
+	verdict_case("lock-contention", ARGS(workload("lock_contention"), "8", "1500"), NULL,
+		     check_lock_bound);
+}

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The HTML report from a synthetic profile: self-contained, hostile names
+ * shown as text, valid UTF-8, sections in the order of SPEC section 6.
+ *
+ * With HTML_SAMPLE_OUT=FILE in the environment, html/sample_page also writes
+ * its hostile sample page there, for tests/browser/check_page.sh.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/html.h"
+#include "reports/report.h"
+
+#define HOSTILE "<script>alert(1)</script>"
+/* what tests/browser/check_page.sh looks for: the title must not change */
+#define HOSTILE_TITLE "<script>document.title='PWNED'</script>"
+/* invalid UTF-8: a lone continuation byte, a truncated sequence, an overlong slash */
+#define BAD_UTF8 "bad\x80name\xe2\x82-\xc0\xaf"
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	cr_assert_not_null(d);
+	return d;
+}
+
+/* As the kernel stores a comm: cut to COMM_LEN - 1 bytes. */
+static void comm_set(char *comm, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > COMM_LEN - 1)
+		n = COMM_LEN - 1;
+	memcpy(comm, name, n);
+	comm[n] = '\0';
+}
+
+static void hist_fill(__u64 *slots, unsigned int lo, unsigned int hi, __u64 peak)
+{
+	for (unsigned int k = lo; k <= hi; k++)
+		slots[k] = peak / (1 + (k > (lo + hi) / 2 ? k - (lo + hi) / 2 : (lo + hi) / 2 - k));
+}
+
+static void thread_fill(struct thread_profile *t, __u32 tid, const char *comm, __u64 cpu,
+			__u64 net, __u64 poll, __u64 lock_internal)
+{
+	t->tid = tid;
+	comm_set(t->comm, comm);
+	t->cpu_ns = cpu;
+	t->runq_wakeup_ns = cpu / 20;
+	t->runq_preempt_ns = cpu / 50;
+	t->blocked_ns[CAUSE_NET] = net;
+	t->blocked_ns[CAUSE_POLL] = poll;
+	t->blocked_ns[CAUSE_LOCK] = lock_internal;
+	t->internal_ns[CAUSE_LOCK] = lock_internal;
+	t->blocked_ns[CAUSE_IPC] = net / 10;
+	t->internal_ns[CAUSE_IPC] = net / 20;
+	t->blocked_ns[CAUSE_SLEEP] = 40000000;
+}
+
+static void syscall_fill(struct syscall_stat *s, const char *name, int nr, __u64 count,
+			 __u64 total, unsigned int lo, unsigned int hi)
+{
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->nr = nr;
+	s->count = count;
+	s->errors = count / 100;
+	s->total_ns = total;
+	s->max_ns = 2ULL << hi;
+	hist_fill(s->hist, lo, hi, count);
+}
+
+/* A two-process tree with hostile names, judged async. */
+static void sample_build(struct report *r, enum model model)
+{
+	struct profile *p = &r->profile;
+	struct verdict *v = &r->verdict;
+	struct process_profile *proc;
+
+	memset(r, 0, sizeof(*r));
+	thresholds_default(&r->thresholds);
+
+	p->nr_command = 4;
+	p->command = calloc(p->nr_command + 1, sizeof(char *));
+	cr_assert_not_null(p->command);
+	p->command[0] = xstrdup("./server");
+	p->command[1] = xstrdup("--name=" HOSTILE);
+	p->command[2] = xstrdup(BAD_UTF8 " it's \x1b[31mred");
+	p->command[3] = xstrdup(HOSTILE_TITLE);
+	snprintf(p->kernel, sizeof(p->kernel), "6.1.0-test #1 SMP");
+	p->cpus = 8;
+	p->created_at = 1700000000;
+	p->target_pid = 4242;
+	p->target_exited = true;
+	p->exit_code = 0;
+	p->duration_ns = 5000000000ULL;
+
+	p->nr_processes = 2;
+	p->processes = calloc(2, sizeof(*p->processes));
+	cr_assert_not_null(p->processes);
+	proc = &p->processes[0];
+	proc->pid = 4242;
+	proc->ppid = 100;
+	comm_set(proc->comm, HOSTILE);
+	proc->exe = xstrdup("/opt/" HOSTILE "/bin");
+	proc->argv0 = xstrdup(BAD_UTF8);
+	proc->exited = true;
+	proc->nr_threads = 3;
+	proc->threads = calloc(3, sizeof(*proc->threads));
+	cr_assert_not_null(proc->threads);
+	thread_fill(&proc->threads[0], 4242, HOSTILE, 900000000, 2500000000ULL, 600000000, 0);
+	thread_fill(&proc->threads[1], 4243, "worker\xff", 400000000, 3100000000ULL, 0, 300000000);
+	thread_fill(&proc->threads[2], 4244, "gc", 50000000, 0, 0, 4000000000ULL);
+
+	proc = &p->processes[1];
+	proc->pid = 4250;
+	proc->ppid = 4242;
+	snprintf(proc->comm, sizeof(proc->comm), "helper");
+	proc->exe = xstrdup("/usr/bin/helper");
+	proc->exited = true;
+	proc->exit_code = -1;
+	proc->signal = 9;
+	proc->nr_threads = 1;
+	proc->threads = calloc(1, sizeof(*proc->threads));
+	cr_assert_not_null(proc->threads);
+	thread_fill(&proc->threads[0], 4250, "helper", 300000000, 200000000, 0, 0);
+	proc->threads[0].blocked_ns[CAUSE_DISK] = 350000000;
+
+	hist_fill(p->waits[CAUSE_NET].all.slots, 18, 24, 4000);
+	p->waits[CAUSE_NET].all.count = 9000;
+	p->waits[CAUSE_NET].all.max_ns = 40000000;
+	hist_fill(p->waits[CAUSE_POLL].all.slots, 20, 27, 300);
+	p->waits[CAUSE_POLL].all.count = 600;
+	p->waits[CAUSE_POLL].all.max_ns = 200000000;
+	hist_fill(p->waits[CAUSE_LOCK].all.slots, 12, 30, 50);
+	p->waits[CAUSE_LOCK].all.count = 200;
+	p->waits[CAUSE_LOCK].all.max_ns = 1500000000;
+	hist_fill(p->waits[CAUSE_DISK].all.slots, 14, 19, 80);
+	p->waits[CAUSE_DISK].all.count = 120;
+	p->waits[CAUSE_DISK].all.max_ns = 900000;
+	p->waits[CAUSE_NET].ext = p->waits[CAUSE_NET].all;
+	p->waits[CAUSE_POLL].ext = p->waits[CAUSE_POLL].all;
+	p->waits[CAUSE_DISK].ext = p->waits[CAUSE_DISK].all;
+
+	p->nr_syscall_waits = 3;
+	p->syscall_waits = calloc(3, sizeof(*p->syscall_waits));
+	cr_assert_not_null(p->syscall_waits);
+	syscall_fill(&p->syscall_waits[0], "recvfrom", 45, 8800, 5400000000ULL, 18, 24);
+	syscall_fill(&p->syscall_waits[1], "futex", 202, 200, 4300000000ULL, 12, 30);
+	syscall_fill(&p->syscall_waits[2], "", -1, 12, 3000000, 16, 19);
+	p->syscalls_enabled = true;
+	p->nr_syscalls = 2;
+	p->syscalls = calloc(2, sizeof(*p->syscalls));
+	cr_assert_not_null(p->syscalls);
+	syscall_fill(&p->syscalls[0], "recvfrom", 45, 12000, 5500000000ULL, 9, 24);
+	syscall_fill(&p->syscalls[1], "write", 1, 30000, 80000000, 8, 14);
+
+	p->conns.tcp_counted = true;
+	p->conns.accepted = 120;
+	p->conns.connected = 3;
+	p->conns.peak_open = 80;
+	p->conns.closed = 118;
+	p->conns.distinct_peers = 17;
+
+	p->bucket_ns = 100000000;
+	p->nr_buckets = 50;
+	p->buckets = calloc(p->nr_buckets, sizeof(*p->buckets));
+	cr_assert_not_null(p->buckets);
+	for (size_t i = 0; i < p->nr_buckets; i++) {
+		p->buckets[i].cpu_ns = 20000000 + (i % 7) * 6000000;
+		p->buckets[i].runq_ns = 3000000 + (i % 3) * 1000000;
+		p->buckets[i].io_ns = 110000000 + (i % 5) * 15000000;
+		p->buckets[i].other_ns = 60000000;
+	}
+	snprintf(p->runtime, sizeof(p->runtime), "cpython");
+	snprintf(p->overhead.mode, sizeof(p->overhead.mode), "sched+sockops+syscalls");
+	p->overhead.events = 1234567;
+
+	v->model = model;
+	v->confidence = 0.82;
+	snprintf(v->confidence_basis, sizeof(v->confidence_basis),
+		 "io_fraction 0.28 above its threshold, 5 s run, no drops");
+	v->io_fraction = 0.78;
+	v->wait_p50_ns = 3200000;
+	v->peak_open = 80;
+	v->busy_threads = 1.3;
+	snprintf(v->current_model, sizeof(v->current_model), "single-threaded");
+	snprintf(v->runtime, sizeof(v->runtime), "cpython");
+	if (model == MODEL_INCONCLUSIVE)
+		snprintf(v->inconclusive_reason, sizeof(v->inconclusive_reason), "asleep");
+	v->nr_path = 2;
+	snprintf(v->path[0].metric, sizeof(v->path[0].metric), "io_fraction");
+	v->path[0].value = 0.78;
+	v->path[0].threshold = 0.5;
+	snprintf(v->path[0].branch, sizeof(v->path[0].branch), "io_bound");
+	snprintf(v->path[1].metric, sizeof(v->path[1].metric), "wait_p50_ms");
+	v->path[1].value = 3.2;
+	v->path[1].threshold = 1;
+	snprintf(v->path[1].branch, sizeof(v->path[1].branch), "io_very_slow");
+	v->speedup_bound = 6.5;
+	snprintf(v->speedup_basis, sizeof(v->speedup_basis),
+		 "78%% of wall time was serial waiting that could overlap");
+	snprintf(v->advice, sizeof(v->advice),
+		 "Move from blocking calls in one thread to an event loop (asyncio).");
+	snprintf(v->rationale, sizeof(v->rationale),
+		 "%s spent 78%% of its busy time waiting on sockets; half of that wait was in "
+		 "waits of 3.2 ms or more, and up to 80 connections were open at once.",
+		 HOSTILE);
+}
+
+/* Renders r into a NUL-terminated string the caller frees. */
+static char *render(const struct report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(report_html_write(f, r), 0);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(strlen(buf), len, "a NUL byte in the page");
+	return buf;
+}
+
+static char *render_sample(enum model model)
+{
+	struct report r;
+	char *page;
+
+	sample_build(&r, model);
+	page = render(&r);
+	profile_free(&r.profile);
+	return page;
+}
+
+static char *escape(const char *s, size_t len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	cr_assert_not_null(f);
+	html_escape_n(f, s, len);
+	cr_assert_eq(fclose(f), 0);
+	return buf;
+}
+
+static bool is_valid_utf8(const unsigned char *s)
+{
+	while (*s) {
+		unsigned int n, cp;
+
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if (*s >= 0xc2 && *s <= 0xdf)
+			n = 1, cp = *s & 0x1f;
+		else if (*s >= 0xe0 && *s <= 0xef)
+			n = 2, cp = *s & 0x0f;
+		else if (*s >= 0xf0 && *s <= 0xf4)
+			n = 3, cp = *s & 0x07;
+		else
+			return false;
+		for (unsigned int i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		s += n + 1;
+	}
+	return true;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+Test(html, escape_specials)
+{
+	char *s = escape("a&b<c>\"d'e", 10);
+
+	cr_assert_str_eq(s, "a&amp;b&lt;c&gt;&quot;d&#39;e");
+	free(s);
+}
+
+Test(html, escape_invalid_utf8)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} cases[] = {
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },		     /* valid é is kept */
+		{ "\xf0\x9f\x90\x8d", "\xf0\x9f\x90\x8d" },	     /* valid 4-byte is kept */
+		{ "a\xff" "b", "a\xef\xbf\xbd" "b" },		     /* invalid byte */
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },	     /* overlong '/' */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* surrogate */
+		{ "x\xe2\x82", "x\xef\xbf\xbd\xef\xbf\xbd" },	     /* truncated */
+		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\x1b[0m", "\xe2\x90\x9b[0m" },		     /* ESC shows as ␛ */
+		{ "a\tb\nc\rd", "a\tb\nc\xe2\x90\x8d" "d" },	     /* CR shows as ␍ */
+		{ "\x7f", "\xe2\x90\xa1" },			     /* DEL shows as ␡ */
+		{ "\xc2\x85", "\xef\xbf\xbd" },			     /* C1 control */
+		{ "ab\xe2\x80\xae" "cd", "ab\xef\xbf\xbd" "cd" },    /* right-to-left override */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = escape(cases[i].in, strlen(cases[i].in));
+
+		cr_assert_str_eq(s, cases[i].out, "case %zu", i);
+		cr_assert(is_valid_utf8((const unsigned char *)s), "case %zu", i);
+		free(s);
+	}
+}
+
+Test(html, escape_stops_at_len_and_nul)
+{
+	char comm[4] = { 'a', 'b', '<', 'd' }; /* not NUL-terminated */
+	char *s = escape(comm, sizeof(comm));
+
+	cr_assert_str_eq(s, "ab&lt;d");
+	free(s);
+	s = escape("ab\0cd", 5);
+	cr_assert_str_eq(s, "ab");
+	free(s);
+}
+
+/* Random bytes, biased towards markup and UTF-8 lead bytes, always come out as safe text. */
+Test(html, escape_random_bytes)
+{
+	static const unsigned char pick[] = { '<', '>', '&', '"', '\'', 0x1b, 0x7f, 0x80, 0xbf,
+					      0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xff, 'a' };
+	unsigned int seed = 12345;
+	unsigned char in[64];
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = 1 + round % sizeof(in);
+		char *s;
+
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245 + 12345;
+			in[i] = (seed >> 16) & 1 ? pick[(seed >> 17) % sizeof(pick)] :
+						  (unsigned char)(seed >> 20) | 1;
+		}
+		s = escape((const char *)in, len);
+		cr_assert(is_valid_utf8((const unsigned char *)s), "round %d", round);
+		cr_assert_null(strpbrk(s, "<>\"'\x1b\x7f"), "round %d: %s", round, s);
+		for (const char *a = strchr(s, '&'); a; a = strchr(a + 1, '&'))
+			cr_assert(!strncmp(a, "&amp;", 5) || !strncmp(a, "&lt;", 4) ||
+					  !strncmp(a, "&gt;", 4) || !strncmp(a, "&quot;", 6) ||
+					  !strncmp(a, "&#39;", 5),
+				  "round %d: bare &", round);
+		free(s);
+	}
+}
+
+Test(html, format_durations)
+{
+	static const struct {
+		__u64 ns;
+		const char *text;
+	} cases[] = {
+		{ 0, "0 ns" },
+		{ 999, "999 ns" },
+		{ 1000, "1.00 \u00b5s" },
+		{ 12345, "12.3 \u00b5s" },
+		{ 999960, "1.00 ms" },
+		{ 1234567, "1.23 ms" },
+		{ 2400000000ULL, "2.40 s" },
+		{ 185000000000ULL, "3 min 05 s" },
+		{ 7320000000000ULL, "2 h 02 min" },
+	};
+	char buf[HTML_NS_LEN];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_str_eq(html_fmt_ns(buf, sizeof(buf), cases[i].ns), cases[i].text);
+	cr_assert_str_eq(html_fmt_count(buf, sizeof(buf), 1234567), "1,234,567");
+	cr_assert_str_eq(html_fmt_count(buf, sizeof(buf), 999), "999");
+}
+
+Test(html, csp_first_and_strict)
+{
+	char *page = render_sample(MODEL_ASYNC);
+	char *csp = strstr(page, "http-equiv=\"Content-Security-Policy\"");
+
+	cr_assert_not_null(csp);
+	cr_assert_not_null(strstr(csp, "default-src 'none'"));
+	cr_assert_not_null(strstr(csp, "base-uri 'none'"));
+	cr_assert(csp < strstr(page, "<style>"), "the CSP must come before any content");
+	cr_assert(csp < strstr(page, "<title>"));
+	free(page);
+}
+
+Test(html, loads_nothing)
+{
+	char *page = render_sample(MODEL_ASYNC);
+
+	cr_assert_null(strstr(page, "http://"));
+	cr_assert_null(strstr(page, "https://"));
+	cr_assert_null(strstr(page, "src="), "nothing is loaded by src");
+	cr_assert_null(strstr(page, "@import"));
+	cr_assert_null(strstr(page, "<link"));
+	cr_assert_null(strstr(page, "<img"));
+	cr_assert_null(strstr(page, "<iframe"));
+	for (const char *p = strstr(page, "href=\""); p; p = strstr(p + 1, "href=\""))
+		cr_assert_eq(p[6], '#', "only in-page links: %.40s", p);
+	for (const char *p = strstr(page, "url("); p; p = strstr(p + 1, "url("))
+		cr_assert_eq(p[4], '#', "only in-page references: %.40s", p);
+	free(page);
+}
+
+Test(html, hostile_names_are_text)
+{
+	char *page = render_sample(MODEL_ASYNC);
+
+	cr_assert_null(strstr(page, "<script>alert"));
+	cr_assert_null(strstr(page, "<script>document.title"));
+	cr_assert_not_null(strstr(page, "&lt;script&gt;document.title=&#39;"));
+	cr_assert_eq(count_of(page, "<script"), 1, "only the page's own sorting script");
+	cr_assert_not_null(strstr(page, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	/* the comm is cut at 15 bytes, still escaped */
+	cr_assert_not_null(strstr(page, "<b>&lt;script&gt;alert(1</b>"));
+	cr_assert_null(strstr(page, "\x1b"), "raw escape sequences reach the page");
+	cr_assert_not_null(strstr(page, "\xe2\x90\x9b[31mred"));
+	free(page);
+}
+
+Test(html, invalid_utf8_replaced)
+{
+	char *page = render_sample(MODEL_ASYNC);
+
+	cr_assert(is_valid_utf8((const unsigned char *)page), "the page is not valid UTF-8");
+	cr_assert_not_null(strstr(page, "bad\xef\xbf\xbdname"));
+	cr_assert_not_null(strstr(page, "worker\xef\xbf\xbd"));
+	free(page);
+}
+
+Test(html, sections_in_order)
+{
+	static const char *const ids[] = {
+		"id=\"verdict\"",  "id=\"decision\"", "id=\"time\"",	    "id=\"timeline\"",
+		"id=\"busiest\"",  "id=\"syscalls\"", "id=\"all-syscalls\"", "id=\"connections\"",
+		"id=\"facts\"",
+	};
+	char *page = render_sample(MODEL_ASYNC);
+	const char *last = page;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const char *at = strstr(page, ids[i]);
+
+		cr_assert_not_null(at, "%s missing", ids[i]);
+		cr_assert_eq(count_of(page, ids[i]), 1, "%s twice", ids[i]);
+		cr_assert(at > last, "%s out of order", ids[i]);
+		last = at;
+	}
+	free(page);
+}
+
+Test(html, verdict_shows_its_parts)
+{
+	char *page = render_sample(MODEL_ASYNC);
+	const char *verdict = strstr(page, "<section id=\"verdict\"");
+	const char *end = strstr(page, "<section id=\"decision\"");
+
+	cr_assert_not_null(verdict);
+	cr_assert_not_null(strstr(page, "id=\"verdict-model\">async</h1>"));
+	cr_assert_not_null(strstr(verdict, "Confidence 82%"));
+	cr_assert_not_null(strstr(verdict, "<b>single-threaded</b>"));
+	cr_assert_not_null(strstr(verdict, "CPython"));
+	cr_assert_not_null(strstr(verdict, "up to 6.5\u00d7"));
+	cr_assert_not_null(strstr(verdict, "serial waiting that could overlap"));
+	cr_assert_not_null(strstr(verdict, "an event loop (asyncio)"));
+	cr_assert(strstr(verdict, "3.20 ms") < end);
+	free(page);
+}
+
+/* The leaves of each drawing of the tree, in the order the tree is written. */
+static void assert_leaf_taken(const char *page, const char *model, bool taken)
+{
+	char want[96];
+
+	snprintf(want, sizeof(want), "class=\"node leaf%s\" data-model=\"%s\"",
+		 taken ? " taken" : "", model);
+	/* the tree is drawn twice: wide and narrow */
+	cr_assert_eq(count_of(page, want), 2, "leaf %s taken=%d", model, taken);
+}
+
+Test(html, tree_highlights_path)
+{
+	static const struct {
+		enum model model;
+		const char *leaf;
+		size_t taken_edges;
+	} cases[] = {
+		{ MODEL_ASYNC, "async", 2 },
+		{ MODEL_MULTITHREADING, "multithreading", 2 },
+		{ MODEL_MULTIPROCESSING, "multiprocessing", 1 },
+	};
+	static const char *const leaves[] = { "async", "multithreading", "multiprocessing" };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *page = render_sample(cases[i].model);
+		const char *tree = strstr(page, "id=\"decision-tree\"");
+
+		cr_assert_not_null(tree);
+		for (size_t j = 0; j < 3; j++)
+			assert_leaf_taken(page, leaves[j], !strcmp(leaves[j], cases[i].leaf));
+		cr_assert_eq(count_of(page, "class=\"edge taken\""), 2 * cases[i].taken_edges);
+		cr_assert_not_null(strstr(tree, "io_fraction 78.0% \u2265 50%"));
+		cr_assert_not_null(strstr(tree, "wait_p50 3.20 ms \u2265 1.00 ms"));
+		cr_assert_not_null(strstr(tree, "peak open 80 \u2265 64"));
+		free(page);
+	}
+}
+
+Test(html, inconclusive_takes_no_path)
+{
+	char *page = render_sample(MODEL_INCONCLUSIVE);
+
+	cr_assert_null(strstr(page, " taken"));
+	cr_assert_not_null(strstr(page, "id=\"inconclusive\""));
+	cr_assert_not_null(strstr(page, "mostly asleep"));
+	free(page);
+}
+
+Test(html, empty_profile)
+{
+	struct report r;
+	char *page;
+
+	memset(&r, 0, sizeof(r));
+	thresholds_default(&r.thresholds);
+	page = render(&r);
+	cr_assert_not_null(strstr(page, "No timeline was recorded"));
+	cr_assert_not_null(strstr(page, "</html>"));
+	cr_assert(is_valid_utf8((const unsigned char *)page));
+	free(page);
+}
+
+Test(html, long_timeline_is_bounded)
+{
+	struct report r;
+	char *page;
+
+	sample_build(&r, MODEL_MULTIPROCESSING);
+	free(r.profile.buckets);
+	r.profile.nr_buckets = 100000; /* almost 3 hours of 100 ms buckets */
+	r.profile.buckets = calloc(r.profile.nr_buckets, sizeof(*r.profile.buckets));
+	cr_assert_not_null(r.profile.buckets);
+	for (size_t i = 0; i < r.profile.nr_buckets; i++)
+		r.profile.buckets[i].cpu_ns = (i % 100) * 1000000;
+	page = render(&r);
+	cr_assert_lt(strlen(page), 1024 * 1024, "the page grows with the run");
+	profile_free(&r.profile);
+	free(page);
+}
+
+Test(html, full_disk_is_an_error)
+{
+	struct report r;
+	FILE *f = fopen("/dev/full", "w");
+
+	cr_assert_not_null(f);
+	sample_build(&r, MODEL_ASYNC);
+	cr_assert_eq(report_html_write(f, &r), -EIO);
+	fclose(f);
+	profile_free(&r.profile);
+}
+
+Test(html, sample_page)
+{
+	const char *out = getenv("HTML_SAMPLE_OUT");
+	char *page = render_sample(MODEL_ASYNC);
+	FILE *f;
+
+	if (out) {
+		f = fopen(out, "w");
+		cr_assert_not_null(f, "cannot open %s", out);
+		cr_assert_eq(fputs(page, f) >= 0, true);
+		cr_assert_eq(fclose(f), 0);
+	}
+	free(page);
+}
