@@ -411,12 +411,13 @@ static void tree_collect(const struct profile *p, const struct thresholds *t, st
 		tr->lock_share = tr->lock_weighted / b_all_work;
 		/*
 		 * A loop that waits on one connection at a time (curl fetching
-		 * URLs one after the other) overlaps nothing: an event loop
-		 * must juggle several, when connections were counted.
+		 * URLs one after the other) overlaps nothing: an I/O-bound
+		 * event loop must juggle several, when connections were
+		 * counted. A CPU-bound one is a loop whatever it serves.
 		 */
 		tr->event_loop = tr->loop_work >= b_all_work / 2 &&
 				 (!p->conns.tcp_counted || p->conns.peak_open >= EVENT_LOOP_MIN_CONNS ||
-				  p->conns.accepted >= 2);
+				  p->conns.accepted >= 2 || tr->io_fraction < t->io_bound_min);
 	}
 	if (tr->wall > 0) {
 		tr->idle_share = tr->work < tr->wall ? 1 - tr->work / tr->wall : 0;

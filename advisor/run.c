@@ -140,14 +140,14 @@ int run_profile(const struct options *o, struct profile *prof, int *fail)
 	if (rs.cg.fd >= 0 && cgroup_enter(&rs.cg, target.pid) && o->verbosity >= 0)
 		fprintf(stderr, "advisor: cannot move the target into %s; connections are not counted\n",
 			rs.cg.path);
-	e = probes_seed_root(rs.probes, target.pid);
+	prof->start_ns = session_now_ns();
+	e = probes_seed_root(rs.probes, target.pid, prof->start_ns);
 	if (e) {
 		fprintf(stderr, "advisor: cannot mark the target as traced: %s\n", strerror(-e));
 		target_abort(&target);
 		*fail = EXIT_ENV;
 		goto out_probes;
 	}
-	prof->start_ns = session_now_ns();
 	e = target_release(&target);
 	if (e) {
 		/* exec failed after the checks: the child exits 126/127 itself */

@@ -41,8 +41,11 @@ struct probe_seed {
 	char comm[COMM_LEN];
 };
 
-/* Makes the held child of `run` (not yet running the target) the root of the tree. */
-int probes_seed_root(struct probes *p, pid_t pid);
+/*
+ * Makes the held child of `run` the root of the tree, its account starting
+ * at now (CLOCK_MONOTONIC ns), just before it is released.
+ */
+int probes_seed_root(struct probes *p, pid_t pid, __u64 now);
 
 /* attach: makes a running thread a member, its account starting at seed->ts. */
 int probes_seed(struct probes *p, const struct probe_seed *seed);

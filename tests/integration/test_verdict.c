@@ -142,7 +142,7 @@ Test(verdict, cpython_threads_gil, .timeout = 120)
 Test(verdict, disk_files_multithreading, .timeout = 120)
 {
 	harness_require_bpf();
-	verdict_case("disk-files", ARGS(workload("disk_io"), "/var/tmp", "400", "10"),
+	verdict_case("disk-files", ARGS(workload("disk_io"), "/var/tmp", "200", "30"),
 		     "multithreading", NULL);
 }
 
