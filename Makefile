@@ -42,7 +42,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRC
 
 DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
 	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
-	chromium iproute2 git
+	chromium iproute2 git libxml2-utils
 
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:
@@ -109,8 +109,9 @@ $(OUTPUT)/integration-tests: $(INTEG_SRCS) $(wildcard tests/integration/*.h) $(O
 test-unit: $(OUTPUT)/unit-tests
 	$(OUTPUT)/unit-tests --jobs 1
 
-test-cli: $(BIN)
+test-cli: $(BIN) $(WORKLOADS)
 	tests/cli/run.sh $(BIN)
+	tests/cli/gates.sh $(BIN) $(OUTPUT)/workloads
 
 test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \

@@ -14,16 +14,16 @@
 #include "gate.h"
 
 const char *const gate_kind_names[NR_GATE_KINDS] = {
-	[GATE_EXPECT] = "expect",
-	[GATE_LIMIT] = "limit",
-	[GATE_MODEL] = "model",
-	[GATE_CHANGE] = "change",
+    [GATE_EXPECT] = "expect",
+    [GATE_LIMIT] = "limit",
+    [GATE_MODEL] = "model",
+    [GATE_CHANGE] = "change",
 };
 
 const char *const gate_worse_names[NR_GATE_WORSE] = {
-	[GATE_WORSE_HIGHER] = "higher",
-	[GATE_WORSE_LOWER] = "lower",
-	[GATE_WORSE_EITHER] = "either",
+    [GATE_WORSE_HIGHER] = "higher",
+    [GATE_WORSE_LOWER] = "lower",
+    [GATE_WORSE_EITHER] = "either",
 };
 
 int gate_name_index(const char *const *names, int n, const char *name)
@@ -130,18 +130,21 @@ void gate_expect(struct gate_rule *g, enum model want, enum model got, const cha
 
 	if (runs == 1) {
 		if (g->passed)
-			snprintf(g->message, sizeof(g->message), "verdict %s, as expected", g->want);
+			snprintf(g->message, sizeof(g->message), "verdict %s, as expected",
+				 g->want);
 		else
 			snprintf(g->message, sizeof(g->message), "verdict is %s%s, expected %s",
 				 g->got, why, g->want);
 		return;
 	}
 	if (g->passed)
-		snprintf(g->message, sizeof(g->message), "verdict %s in %u/%u runs, as expected (%u needed)",
-			 g->want, agree, runs, need);
+		snprintf(g->message, sizeof(g->message),
+			 "verdict %s in %u/%u runs, as expected (%u needed)", g->want, agree, runs,
+			 need);
 	else
 		snprintf(g->message, sizeof(g->message),
-			 "verdict %s in %u/%u runs, %u needed (min_agreement %s); the runs' verdict is %s%s",
+			 "verdict %s in %u/%u runs, %u needed (min_agreement %s); the runs' "
+			 "verdict is %s%s",
 			 g->want, agree, runs, need, gate_fmt_number(a, sizeof(a), min_agreement),
 			 g->got, why);
 }
@@ -170,8 +173,8 @@ void gate_limit(struct gate_rule *g, const char *path, double value, double min,
 	} else {
 		g->passed = true;
 		if (!isnan(min) && !isnan(max))
-			snprintf(g->message, sizeof(g->message), "%s %s is within min %s and max %s",
-				 path, v, lo, hi);
+			snprintf(g->message, sizeof(g->message),
+				 "%s %s is within min %s and max %s", path, v, lo, hi);
 		else
 			snprintf(g->message, sizeof(g->message), "%s %s is within %s %s", path, v,
 				 isnan(min) ? "max" : "min", isnan(min) ? hi : lo);
@@ -199,7 +202,8 @@ static void fmt_delta(char *buf, size_t len, double old, double new)
 
 	fmt_short(d, sizeof(d), delta);
 	if (old != 0 && isfinite(delta))
-		snprintf(buf, len, "%s%s, %+.1f%%", delta > 0 ? "+" : "", d, 100 * delta / fabs(old));
+		snprintf(buf, len, "%s%s, %+.1f%%", delta > 0 ? "+" : "", d,
+			 100 * delta / fabs(old));
 	else
 		snprintf(buf, len, "%s%s", delta > 0 ? "+" : "", d);
 }
@@ -273,17 +277,18 @@ const char *gate_rule_measured(const struct gate_rule *g, char *buf, size_t len)
 	switch (g->kind) {
 	case GATE_EXPECT:
 		if (g->runs > 1)
-			snprintf(buf, len, "%s; %s in %u/%u runs", g->got, g->want, g->agree, g->runs);
+			snprintf(buf, len, "%s; %s in %u/%u runs", g->got, g->want, g->agree,
+				 g->runs);
 		else
 			snprintf(buf, len, "%s", g->got);
 		break;
 	case GATE_LIMIT:
 		/* as many digits as tell it from the nearer bound */
 		fmt_pair(a, b, sizeof(a), g->value,
-			 isnan(g->max) || (!isnan(g->min) && fabs(g->value - g->min) <
-							      fabs(g->value - g->max)) ?
-				 g->min :
-				 g->max);
+			 isnan(g->max) || (!isnan(g->min) &&
+					   fabs(g->value - g->min) < fabs(g->value - g->max))
+			     ? g->min
+			     : g->max);
 		snprintf(buf, len, "%s", a);
 		break;
 	case GATE_MODEL:
@@ -333,11 +338,13 @@ const char *gate_rule_limit(const struct gate_rule *g, char *buf, size_t len)
 			snprintf(buf, len, "a number");
 		else
 			snprintf(buf, len, "%s%s (%s)",
-				 g->worse == GATE_WORSE_HIGHER ? "+" :
-				 g->worse == GATE_WORSE_LOWER  ? "-" : "\u00b1",
+				 g->worse == GATE_WORSE_HIGHER	? "+"
+				 : g->worse == GATE_WORSE_LOWER ? "-"
+								: "\u00b1",
 				 fmt_short(a, sizeof(a), g->allowed),
-				 g->worse == GATE_WORSE_HIGHER ? "higher is worse" :
-				 g->worse == GATE_WORSE_LOWER  ? "lower is worse" : "either way");
+				 g->worse == GATE_WORSE_HIGHER	? "higher is worse"
+				 : g->worse == GATE_WORSE_LOWER ? "lower is worse"
+								: "either way");
 		break;
 	}
 	return buf;

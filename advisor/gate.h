@@ -16,8 +16,8 @@
 
 enum gate_kind {
 	GATE_EXPECT, /* --expect MODEL */
-	GATE_LIMIT, /* a policy limit: min and/or max */
-	GATE_MODEL, /* --baseline: the model did not change */
+	GATE_LIMIT,  /* a policy limit: min and/or max */
+	GATE_MODEL,  /* --baseline: the model did not change */
 	GATE_CHANGE, /* --baseline: a metric did not move past its tolerance */
 	NR_GATE_KINDS,
 };
@@ -60,11 +60,11 @@ struct gate_rule {
 	unsigned int runs;
 	double min_agreement;
 
-	double value; /* GATE_LIMIT: measured; GATE_CHANGE: the new value */
+	double value;	 /* GATE_LIMIT: measured; GATE_CHANGE: the new value */
 	double min, max; /* GATE_LIMIT */
-	double old; /* GATE_CHANGE: the baseline's value */
+	double old;	 /* GATE_CHANGE: the baseline's value */
 	double abs, rel; /* GATE_CHANGE: tolerances as given (NAN: not given) */
-	double allowed; /* GATE_CHANGE: the move allowed in the bad direction */
+	double allowed;	 /* GATE_CHANGE: the move allowed in the bad direction */
 	enum gate_worse worse;
 
 	char message[GATE_MESSAGE_LEN];
@@ -119,9 +119,9 @@ const char *gate_fmt_short(char *buf, size_t len, double v);
 
 /* Every rule asked for, in order, and what it gave. */
 struct gate_results {
-	bool evaluated; /* a gate was asked for */
+	bool evaluated;		     /* a gate was asked for */
 	char expect[GATE_MODEL_LEN]; /* "" when not asked */
-	char policy[256]; /* file names as given; "" when none */
+	char policy[256];	     /* file names as given; "" when none */
 	char baseline[256];
 	size_t nr;
 	size_t nr_failed;

@@ -24,14 +24,14 @@
 #define SEG_KEY_LEN 64
 
 const struct policy_tolerance policy_default_tolerances[] = {
-	{ "duration_ns", NAN, 0.25, GATE_WORSE_HIGHER },
-	{ "time.cpu_ns", NAN, 0.25, GATE_WORSE_HIGHER },
+    {"duration_ns", NAN, 0.25, GATE_WORSE_HIGHER},
+    {"time.cpu_ns", NAN, 0.25, GATE_WORSE_HIGHER},
 };
 const size_t policy_nr_default_tolerances =
-	sizeof(policy_default_tolerances) / sizeof(policy_default_tolerances[0]);
+    sizeof(policy_default_tolerances) / sizeof(policy_default_tolerances[0]);
 
-static const char *const driver_names[] = { "io_fraction", "wait_p50_ns", "peak_open",
-					     "busy_threads" };
+static const char *const driver_names[] = {"io_fraction", "wait_p50_ns", "peak_open",
+					   "busy_threads"};
 #define NR_DRIVERS (sizeof(driver_names) / sizeof(driver_names[0]))
 #define DRIVERS_PREFIX "verdict.drivers."
 
@@ -51,8 +51,8 @@ void policy_free(struct policy *p)
 /* Paths */
 
 enum seg_kind {
-	SEG_KEY, /* .name */
-	SEG_INDEX, /* [3] */
+	SEG_KEY,    /* .name */
+	SEG_INDEX,  /* [3] */
 	SEG_SELECT, /* [name=fsync] */
 };
 
@@ -189,8 +189,7 @@ static bool element_matches(struct json_object *e, const char *k, const char *v)
 	struct json_object *x;
 	char *end;
 
-	if (!json_object_is_type(e, json_type_object) || !json_object_object_get_ex(e, k, &x) ||
-	    !x)
+	if (!json_object_is_type(e, json_type_object) || !json_object_object_get_ex(e, k, &x) || !x)
 		return false;
 	if (json_object_is_type(x, json_type_string))
 		return !strcmp(json_object_get_string(x), v);
@@ -229,21 +228,27 @@ static int resolve(struct json_object *tree, const char *path, bool template, do
 
 		if (g->kind == SEG_KEY) {
 			if (!json_object_is_type(cur, json_type_object)) {
-				snprintf(why, len, "'%s' is %s, not an object", where, json_kind(cur));
+				snprintf(why, len, "'%s' is %s, not an object", where,
+					 json_kind(cur));
 				return -EINVAL;
 			}
 			if (!json_object_object_get_ex(cur, g->key, &next)) {
 				if (i)
 					snprintf(why, len, "no key '%s' in '%s'", g->key, where);
-				else
+				else if (template)
 					snprintf(why, len, "a report has no key '%s'", g->key);
+				else
+					snprintf(why, len, "it has no key '%s'%s", g->key,
+						 !strcmp(g->key, "syscalls") ? " (made without -S)"
+									     : "");
 				return -EINVAL;
 			}
 			wlen += snprintf(where + wlen, sizeof(where) - wlen, "%s%s", i ? "." : "",
 					 g->key);
 		} else {
 			if (!json_object_is_type(cur, json_type_array)) {
-				snprintf(why, len, "'%s' is %s, not an array", where, json_kind(cur));
+				snprintf(why, len, "'%s' is %s, not an array", where,
+					 json_kind(cur));
 				return -EINVAL;
 			}
 			n = json_object_array_length(cur);
@@ -252,22 +257,24 @@ static int resolve(struct json_object *tree, const char *path, bool template, do
 				if (g->kind == SEG_SELECT &&
 				    (!json_object_is_type(next, json_type_object) ||
 				     !json_object_object_get_ex(next, g->key, NULL))) {
-					snprintf(why, len, "the elements of '%s' have no key '%s'", where,
-						 g->key);
+					snprintf(why, len, "the elements of '%s' have no key '%s'",
+						 where, g->key);
 					return -EINVAL;
 				}
 			} else if (g->kind == SEG_INDEX) {
-				next = g->index < n ? json_object_array_get_idx(cur, g->index) : NULL;
+				next =
+				    g->index < n ? json_object_array_get_idx(cur, g->index) : NULL;
 				if (!next)
-					snprintf(why, len, "'%s' has no element [%zu]", where, g->index);
+					snprintf(why, len, "'%s' has no element [%zu]", where,
+						 g->index);
 			} else {
 				for (size_t k = 0; k < n && !next; k++)
-					if (element_matches(json_object_array_get_idx(cur, k), g->key,
-							    g->value))
+					if (element_matches(json_object_array_get_idx(cur, k),
+							    g->key, g->value))
 						next = json_object_array_get_idx(cur, k);
 				if (!next)
-					snprintf(why, len, "no element of '%s' has %s=%s", where, g->key,
-						 g->value);
+					snprintf(why, len, "no element of '%s' has %s=%s", where,
+						 g->key, g->value);
 			}
 			if (!next && !template) {
 				/* a syscall that is not listed was never waited in or called */
@@ -279,10 +286,11 @@ static int resolve(struct json_object *tree, const char *path, bool template, do
 				return 1;
 			}
 			if (g->kind == SEG_INDEX)
-				wlen += snprintf(where + wlen, sizeof(where) - wlen, "[%zu]", g->index);
+				wlen +=
+				    snprintf(where + wlen, sizeof(where) - wlen, "[%zu]", g->index);
 			else
-				wlen += snprintf(where + wlen, sizeof(where) - wlen, "[%s=%s]", g->key,
-						 g->value);
+				wlen += snprintf(where + wlen, sizeof(where) - wlen, "[%s=%s]",
+						 g->key, g->value);
 		}
 		if (wlen >= sizeof(where))
 			wlen = sizeof(where) - 1;
@@ -387,10 +395,12 @@ const char *policy_needs_syscalls(const struct policy *p)
 }
 
 static const char *const repeat_default_paths[] = {
-	"io_fraction",	     "wait_p50_ns",	   "peak_open",		  "busy_threads",
-	"verdict.confidence", "duration_ns",	   "time.cpu_ns",	  "time.runq_ns",
-	"time.blocked_ns.net", "time.blocked_ns.disk", "time.blocked_ns.poll", "time.blocked_ns.lock",
-	"time.blocked_ns.sleep", "time.blocked_ns.child", "time.blocked_ns.ipc", "time.blocked_ns.other",
+    "io_fraction",	     "wait_p50_ns",	      "peak_open",
+    "busy_threads",	     "verdict.confidence",    "duration_ns",
+    "time.cpu_ns",	     "time.runq_ns",	      "time.blocked_ns.net",
+    "time.blocked_ns.disk",  "time.blocked_ns.poll",  "time.blocked_ns.lock",
+    "time.blocked_ns.sleep", "time.blocked_ns.child", "time.blocked_ns.ipc",
+    "time.blocked_ns.other",
 };
 
 int policy_repeat_paths(const struct policy *p, char ***paths, size_t *n)
@@ -413,7 +423,8 @@ int policy_repeat_paths(const struct policy *p, char ***paths, size_t *n)
 		else if (i < nd + p->nr_limits + p->nr_tolerances)
 			src = p->tolerances[i - nd - p->nr_limits].path;
 		else
-			src = policy_default_tolerances[i - nd - p->nr_limits - p->nr_tolerances].path;
+			src = policy_default_tolerances[i - nd - p->nr_limits - p->nr_tolerances]
+				  .path;
 		src = policy_path_canonical(src, buf, sizeof(buf));
 		for (size_t j = 0; j < k && !dup; j++)
 			dup = !strcmp(out[j], src);
@@ -470,16 +481,16 @@ int policy_repeat_fold(const struct policy *policy, struct report *runs, unsigne
 	for (unsigned int i = 0; i < n; i++) {
 		struct json_object *tree = report_json_tree(&runs[i]);
 		struct repeat_run run = {
-			.model = runs[i].verdict.model,
-			.confidence = runs[i].verdict.confidence,
-			.exited = runs[i].profile.target_exited,
-			.exit_code = runs[i].profile.exit_code,
-			.signal = runs[i].profile.signal,
+		    .model = runs[i].verdict.model,
+		    .confidence = runs[i].verdict.confidence,
+		    .exited = runs[i].profile.target_exited,
+		    .exit_code = runs[i].profile.exit_code,
+		    .signal = runs[i].profile.signal,
 		};
 
 		for (size_t k = 0; k < np; k++)
-			if (!tree || policy_value(&runs[i], tree, paths[k], &values[k], why,
-						  sizeof(why)))
+			if (!tree ||
+			    policy_value(&runs[i], tree, paths[k], &values[k], why, sizeof(why)))
 				values[k] = NAN;
 		json_object_put(tree);
 		repeat_set_run(&s, i, &run, values);
@@ -562,7 +573,8 @@ static int load_limits(struct loader *ld, struct json_object *o, struct policy *
 			else if (!strcmp(key, "max"))
 				dst = &l->max;
 			else
-				return load_fail(ld, "limits '%s': unknown key '%s' (want min or max)",
+				return load_fail(ld,
+						 "limits '%s': unknown key '%s' (want min or max)",
 						 path, key);
 			if (!is_number(v))
 				return load_fail(ld, "limits '%s': key '%s' must be a number", path,
@@ -601,25 +613,26 @@ static int load_tolerances(struct loader *ld, struct json_object *o, struct poli
 
 			if (!strcmp(key, "abs") || !strcmp(key, "rel")) {
 				if (!is_number(v) || json_object_get_double(v) < 0)
-					return load_fail(ld,
-							 "tolerances '%s': key '%s' must be a number >= 0",
-							 path, key);
+					return load_fail(
+					    ld, "tolerances '%s': key '%s' must be a number >= 0",
+					    path, key);
 				*(key[0] == 'a' ? &t->abs : &t->rel) = json_object_get_double(v);
 			} else if (!strcmp(key, "worse")) {
-				w = json_object_is_type(v, json_type_string) ?
-					    gate_name_index(gate_worse_names, NR_GATE_WORSE,
-							    json_object_get_string(v)) :
-					    -1;
+				w = json_object_is_type(v, json_type_string)
+					? gate_name_index(gate_worse_names, NR_GATE_WORSE,
+							  json_object_get_string(v))
+					: -1;
 				if (w < 0)
-					return load_fail(
-						ld,
-						"tolerances '%s': key 'worse' must be \"higher\", \"lower\" or \"either\"",
-						path);
+					return load_fail(ld,
+							 "tolerances '%s': key 'worse' must be "
+							 "\"higher\", \"lower\" or \"either\"",
+							 path);
 				t->worse = w;
 			} else {
-				return load_fail(ld,
-						 "tolerances '%s': unknown key '%s' (want abs, rel or worse)",
-						 path, key);
+				return load_fail(
+				    ld,
+				    "tolerances '%s': unknown key '%s' (want abs, rel or worse)",
+				    path, key);
 			}
 		}
 		if (isnan(t->abs) && isnan(t->rel))
@@ -652,20 +665,23 @@ static int load_tree(struct loader *ld, struct json_object *root, struct policy 
 			double a = json_object_get_double(val);
 
 			if (!is_number(val) || !(a > 0.5 && a <= 1))
-				return load_fail(ld,
-						 "key 'min_agreement' must be a number above 0.5 and at most 1");
+				return load_fail(
+				    ld,
+				    "key 'min_agreement' must be a number above 0.5 and at most 1");
 			p->min_agreement = a;
 		} else if (!strcmp(key, "limits") || !strcmp(key, "tolerances")) {
 			int e;
 
 			if (!json_object_is_type(val, json_type_object))
-				return load_fail(ld, "key '%s' must be an object of metric paths", key);
+				return load_fail(ld, "key '%s' must be an object of metric paths",
+						 key);
 			e = key[0] == 'l' ? load_limits(ld, val, p) : load_tolerances(ld, val, p);
 			if (e)
 				return e;
 		} else {
 			return load_fail(ld,
-					 "unknown key '%s' (want schema, description, min_agreement, limits or tolerances)",
+					 "unknown key '%s' (want schema, description, "
+					 "min_agreement, limits or tolerances)",
 					 key);
 		}
 	}
@@ -674,7 +690,7 @@ static int load_tree(struct loader *ld, struct json_object *root, struct policy 
 
 int policy_load(const char *file, struct policy *p, char *err, size_t errlen)
 {
-	struct loader ld = { .file = file, .err = err, .errlen = errlen };
+	struct loader ld = {.file = file, .err = err, .errlen = errlen};
 	struct json_object *root;
 	int e;
 
@@ -720,7 +736,7 @@ int policy_apply(const struct policy *p, const char *expect, const struct report
 		goto nomem;
 
 	if (expect) {
-		unsigned int one[NR_MODELS] = { 0 };
+		unsigned int one[NR_MODELS] = {0};
 		const unsigned int *counts = r->repeat.runs ? r->repeat.counts : one;
 
 		if ((unsigned int)r->verdict.model < NR_MODELS)
@@ -741,9 +757,11 @@ int policy_apply(const struct policy *p, const char *expect, const struct report
 			e = apply_fail(err, errlen, report_name, "limits", l->path, why);
 			goto out;
 		}
-		if (e == 1)
+		if (e == 1) {
 			gate_missing(&g, GATE_LIMIT, l->path, why);
-		else
+			g.min = l->min;
+			g.max = l->max;
+		} else
 			gate_limit(&g, l->path, v, l->min, l->max);
 		e = 0;
 		if (gate_results_add(out, &g))
@@ -775,7 +793,8 @@ int policy_apply(const struct policy *p, const char *expect, const struct report
 		} else {
 			en = policy_value(r, tree, t->path, &new, why, sizeof(why));
 			if (en < 0) {
-				e = apply_fail(err, errlen, report_name, "tolerances", t->path, why);
+				e = apply_fail(err, errlen, report_name, "tolerances", t->path,
+					       why);
 				goto out;
 			}
 			if (en == 1)

@@ -41,11 +41,11 @@ struct policy_tolerance {
 };
 
 struct policy {
-	char file[256]; /* "" for the built-in defaults */
+	char file[256];	      /* "" for the built-in defaults */
 	double min_agreement; /* share of runs --expect wants: (0.5, 1], 1 by default */
 	size_t nr_limits;
 	struct policy_limit *limits; /* owned */
-	bool has_tolerances; /* false: --baseline compares the default metrics */
+	bool has_tolerances;	     /* false: --baseline compares the default metrics */
 	size_t nr_tolerances;
 	struct policy_tolerance *tolerances; /* owned */
 };

@@ -144,9 +144,9 @@ void repeat_finish(struct repeat_summary *s)
 
 		if (s->per_run[i].model != s->model)
 			continue;
-		d = io && !isnan(io->values[i]) && !isnan(io->median) ?
-			    fabs(io->values[i] - io->median) :
-			    INFINITY;
+		d = io && !isnan(io->values[i]) && !isnan(io->median)
+			? fabs(io->values[i] - io->median)
+			: INFINITY;
 		if (best < 0 || d < best_dist) {
 			best = i;
 			best_dist = d;

@@ -27,16 +27,16 @@ struct repeat_run {
 
 struct repeat_metric {
 	char path[GATE_PATH_LEN]; /* canonical: see policy_path_canonical() */
-	double *values; /* owned; one per run, NAN when that run did not have it */
-	double median, min, max; /* over the runs that had it; NAN when none did */
+	double *values;		  /* owned; one per run, NAN when that run did not have it */
+	double median, min, max;  /* over the runs that had it; NAN when none did */
 };
 
 struct repeat_summary {
-	unsigned int runs; /* 0: the report is of a single run */
-	unsigned int main_run; /* 0-based: the run whose profile is the report's body */
-	enum model model; /* the majority model */
+	unsigned int runs;		/* 0: the report is of a single run */
+	unsigned int main_run;		/* 0-based: the run whose profile is the report's body */
+	enum model model;		/* the majority model */
 	unsigned int counts[NR_MODELS]; /* runs that gave each model */
-	struct repeat_run *per_run; /* owned, runs of them */
+	struct repeat_run *per_run;	/* owned, runs of them */
 	size_t nr_metrics;
 	struct repeat_metric *metrics; /* owned */
 };
@@ -63,7 +63,8 @@ void repeat_set_run(struct repeat_summary *s, unsigned int i, const struct repea
  */
 void repeat_finish(struct repeat_summary *s);
 
-/* The median of the numbers in v that are not NAN (mean of the middle two for an even count); NAN when none. */
+/* The median of the numbers in v that are not NAN (mean of the middle two for an even count); NAN
+ * when none. */
 double repeat_median(const double *v, size_t n);
 
 /* The metric of this canonical path, or NULL. */

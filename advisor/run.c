@@ -67,7 +67,7 @@ int run_profile(const struct options *o, struct profile *prof, int *fail)
 
 	for (int i = 0; i < o->nr_outputs; i++) {
 		if (report_format_of(o->outputs[i]) == REPORT_UNKNOWN) {
-			fprintf(stderr, "advisor: %s: unknown report format (use .json, .html or -)\n",
+			fprintf(stderr, "advisor: %s: unknown report format (use .json, .html, .xml, .md or -)\n",
 				o->outputs[i]);
 			*fail = EXIT_USAGE;
 			return -EINVAL;

@@ -54,7 +54,8 @@ static void xml_put(FILE *f, const char *s, size_t len, bool attr)
 			fprintf(f, "&#%d;", c);
 		else if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
 			fputs(REPLACEMENT, f);
-		else if ((c == 0xef && u[i + 1] == 0xbf && (u[i + 2] == 0xbe || u[i + 2] == 0xbf)) ||
+		else if ((c == 0xef && u[i + 1] == 0xbf &&
+			  (u[i + 2] == 0xbe || u[i + 2] == 0xbf)) ||
 			 is_bidi_control(u + i)) {
 			fputs(REPLACEMENT, f); /* U+FFFE, U+FFFF; text that reads backwards */
 			i += 2;
@@ -148,7 +149,9 @@ int report_junit_write(FILE *f, const struct report *r)
 	command_text(cmd, sizeof(cmd), p);
 
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<testsuites name=\"advisor\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" time=\"%s\">\n",
+	fprintf(f,
+		"<testsuites name=\"advisor\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" "
+		"time=\"%s\">\n",
 		tests, gr->nr_failed, target_failed, secs);
 	snprintf(buf, sizeof(buf), "advisor: %s", cmd);
 	fputs("  <testsuite", f);
@@ -204,7 +207,8 @@ int report_junit_write(FILE *f, const struct report *r)
 		}
 		fputs(">\n      <failure", f);
 		xml_attr(f, "message", g->message);
-		xml_attr(f, "type", gate_kind_names[(unsigned int)g->kind < NR_GATE_KINDS ? g->kind : 0]);
+		xml_attr(f, "type",
+			 gate_kind_names[(unsigned int)g->kind < NR_GATE_KINDS ? g->kind : 0]);
 		fputs(">measured: ", f);
 		xml_text(f, gate_rule_measured(g, buf, sizeof(buf)));
 		fputs("\nlimit: ", f);

@@ -159,13 +159,15 @@ static void driver_row(FILE *f, const struct report *r, const char *name, double
 	if (ns)
 		fprintf(f, "| %s | %s | %s |", name, report_fmt_ns(a, sizeof(a), value), threshold);
 	else
-		fprintf(f, "| %s | %s | %s |", name, gate_fmt_short(a, sizeof(a), value), threshold);
+		fprintf(f, "| %s | %s | %s |", name, gate_fmt_short(a, sizeof(a), value),
+			threshold);
 	if (r->repeat.runs) {
 		if (!m)
 			fputs(" |", f);
 		else if (ns)
 			fprintf(f, " %s (%s to %s) |", report_fmt_ns(a, sizeof(a), m->median),
-				report_fmt_ns(b, sizeof(b), m->min), report_fmt_ns(c, sizeof(c), m->max));
+				report_fmt_ns(b, sizeof(b), m->min),
+				report_fmt_ns(c, sizeof(c), m->max));
 		else
 			fprintf(f, " %s (%s to %s) |", gate_fmt_short(a, sizeof(a), m->median),
 				gate_fmt_short(b, sizeof(b), m->min),
@@ -187,9 +189,11 @@ static void put_drivers(FILE *f, const struct report *r)
 			r->repeat.main_run + 1, r->repeat.runs, r->repeat.runs);
 	fprintf(f, "| driver | value | threshold |%s\n|---|---|---|%s\n",
 		r->repeat.runs ? " median (min to max) |" : "", r->repeat.runs ? "---|" : "");
-	snprintf(a, sizeof(a), "io\\_bound\\_min %s", gate_fmt_number(b, sizeof(b), t->io_bound_min));
+	snprintf(a, sizeof(a), "io\\_bound\\_min %s",
+		 gate_fmt_number(b, sizeof(b), t->io_bound_min));
 	driver_row(f, r, "io_fraction", v->io_fraction, a, false);
-	snprintf(a, sizeof(a), "slow\\_wait\\_ms %s", gate_fmt_number(b, sizeof(b), t->slow_wait_ms));
+	snprintf(a, sizeof(a), "slow\\_wait\\_ms %s",
+		 gate_fmt_number(b, sizeof(b), t->slow_wait_ms));
 	driver_row(f, r, "wait_p50_ns", (double)v->wait_p50_ns, a, true);
 	snprintf(a, sizeof(a), "many\\_conns %s", gate_fmt_number(b, sizeof(b), t->many_conns));
 	driver_row(f, r, "peak_open", (double)v->peak_open, a, false);

@@ -46,8 +46,7 @@ static inline char *fx_strdup(const char *s)
  * carries Markdown, HTML and control characters. cpu_ns is the first
  * thread's CPU time; the verdict is model with these drivers.
  */
-static inline void fx_report(struct report *r, enum model model, double io_fraction,
-			     __u64 cpu_ns)
+static inline void fx_report(struct report *r, enum model model, double io_fraction, __u64 cpu_ns)
 {
 	struct profile *p = &r->profile;
 	struct verdict *v = &r->verdict;
@@ -60,7 +59,8 @@ static inline void fx_report(struct report *r, enum model model, double io_fract
 	cr_assert_not_null(p->command);
 	p->command[0] = fx_strdup("./srv");
 	p->command[1] = fx_strdup("--x=<script>alert(1)</script>|`rm`*_[a](b)#!~&");
-	p->command[2] = fx_strdup("line\nbreak\x01\x1b[31m \xff\xfe \xe2\x80\xae" "evil");
+	p->command[2] = fx_strdup("line\nbreak\x01\x1b[31m \xff\xfe \xe2\x80\xae"
+				  "evil");
 	snprintf(p->kernel, sizeof(p->kernel), "6.1.0");
 	p->cpus = 4;
 	p->created_at = 1700000000;

@@ -38,15 +38,15 @@ static void gated_report(struct report *r, bool repeat)
 	p.limits[1].max = 1000;
 	snprintf(p.file, sizeof(p.file), "ci/<policy>.json");
 	if (repeat) {
-		const char *paths[] = { "io_fraction", "time.cpu_ns" };
-		double v[3][2] = { { 0.1, 250001000 }, { NAN, 240000000 }, { 0.3, 260000000 } };
+		const char *paths[] = {"io_fraction", "time.cpu_ns"};
+		double v[3][2] = {{0.1, 250001000}, {NAN, 240000000}, {0.3, 260000000}};
 
 		cr_assert_eq(repeat_init(&r->repeat, 3, paths, 2), 0);
 		for (unsigned int i = 0; i < 3; i++) {
-			struct repeat_run run = { .model = i == 1 ? MODEL_ASYNC : MODEL_INCONCLUSIVE,
-						  .confidence = 0.5,
-						  .exited = true,
-						  .exit_code = i == 2 ? 3 : 0 };
+			struct repeat_run run = {.model = i == 1 ? MODEL_ASYNC : MODEL_INCONCLUSIVE,
+						 .confidence = 0.5,
+						 .exited = true,
+						 .exit_code = i == 2 ? 3 : 0};
 
 			repeat_set_run(&r->repeat, i, &run, v[i]);
 		}
@@ -65,8 +65,9 @@ static int xmllint_q(const char *dir, const char *xml, bool quiet)
 	int st;
 
 	/* quiet when it validates, the reasons on stderr when not */
-	cr_assert(asprintf(&cmd, "out=$(xmllint --noout --schema %stests/unit/junit.xsd '%s' 2>&1) "
-				 "|| { %s echo \"$out\" >&2; exit 1; }",
+	cr_assert(asprintf(&cmd,
+			   "out=$(xmllint --noout --schema %stests/unit/junit.xsd '%s' 2>&1) "
+			   "|| { %s echo \"$out\" >&2; exit 1; }",
 			   fx_src_root(), path, quiet ? "exit 1;" : "") > 0);
 	st = fx_system(cmd);
 	free(cmd);
@@ -101,15 +102,15 @@ Test(junit, validates_against_the_junit_xsd)
 	cr_assert_eq(count(xml, "<failure "), (size_t)r.gates.nr_failed);
 	cr_assert_not_null(strstr(xml, "tests=\"7\" failures=\"3\" errors=\"0\""), "%s", xml);
 	cr_assert_not_null(strstr(xml, "<testcase name=\"expect multiprocessing\" "
-					"classname=\"advisor.expect\" time=\"0\">\n"
-					"      <failure message=\"verdict is inconclusive (asleep), "
-					"expected multiprocessing\" type=\"expect\">measured: "
-					"inconclusive\nlimit: multiprocessing\n"
-					"verdict is inconclusive (asleep), expected multiprocessing"
-					"</failure>"),
+				       "classname=\"advisor.expect\" time=\"0\">\n"
+				       "      <failure message=\"verdict is inconclusive (asleep), "
+				       "expected multiprocessing\" type=\"expect\">measured: "
+				       "inconclusive\nlimit: multiprocessing\n"
+				       "verdict is inconclusive (asleep), expected multiprocessing"
+				       "</failure>"),
 			   "%s", xml);
 	cr_assert_not_null(strstr(xml, "name=\"limit syscall_waits[name=read].max_ns\" "
-					"classname=\"advisor.policy\""));
+				       "classname=\"advisor.policy\""));
 	cr_assert_not_null(strstr(xml, "name=\"baseline model\" classname=\"advisor.baseline\""));
 	/* hostile strings: escaped, and no byte XML cannot carry */
 	cr_assert_null(strstr(xml, "<script"));
@@ -125,7 +126,7 @@ Test(junit, validates_against_the_junit_xsd)
 	xml = fx_render(report_junit_write, &r);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	cr_assert_not_null(strstr(xml, "<error message=\"target exited with status 3\" "
-					"type=\"target\">"));
+				       "type=\"target\">"));
 	cr_assert_not_null(strstr(xml, "errors=\"1\""));
 	free(xml);
 	report_free(&r);
@@ -151,18 +152,18 @@ Test(junit, validates_against_the_junit_xsd)
 Test(junit, the_xsd_refuses_what_consumers_refuse)
 {
 	static const char *const bad[] = {
-		/* no testsuite */
-		"<?xml version=\"1.0\"?><testsuites/>",
-		/* a testcase without classname */
-		"<?xml version=\"1.0\"?><testsuites><testsuite name=\"a\" tests=\"1\" failures=\"0\" "
-		"errors=\"0\"><testcase name=\"x\"/></testsuite></testsuites>",
-		/* a count that is not a number */
-		"<?xml version=\"1.0\"?><testsuites><testsuite name=\"a\" tests=\"one\" failures=\"0\" "
-		"errors=\"0\"/></testsuites>",
-		/* an element no consumer knows */
-		"<?xml version=\"1.0\"?><testsuites><testsuite name=\"a\" tests=\"1\" failures=\"0\" "
-		"errors=\"0\"><testcase name=\"x\" classname=\"y\"><broken/></testcase></testsuite>"
-		"</testsuites>",
+	    /* no testsuite */
+	    "<?xml version=\"1.0\"?><testsuites/>",
+	    /* a testcase without classname */
+	    "<?xml version=\"1.0\"?><testsuites><testsuite name=\"a\" tests=\"1\" failures=\"0\" "
+	    "errors=\"0\"><testcase name=\"x\"/></testsuite></testsuites>",
+	    /* a count that is not a number */
+	    "<?xml version=\"1.0\"?><testsuites><testsuite name=\"a\" tests=\"one\" failures=\"0\" "
+	    "errors=\"0\"/></testsuites>",
+	    /* an element no consumer knows */
+	    "<?xml version=\"1.0\"?><testsuites><testsuite name=\"a\" tests=\"1\" failures=\"0\" "
+	    "errors=\"0\"><testcase name=\"x\" classname=\"y\"><broken/></testcase></testsuite>"
+	    "</testsuites>",
 	};
 	char *dir = fx_tmp_dir();
 
@@ -223,7 +224,8 @@ Test(markdown, summary_with_gates_and_inert_strings)
 			   "%s", line);
 	cr_assert_not_null(strstr(line, "line break  \\[31m"), "%s", line);
 	cr_assert_null(strstr(line, "\xe2\x80\xae"));
-	cr_assert_not_null(strstr(line, "\xef\xbf\xbd" "evil"));
+	cr_assert_not_null(strstr(line, "\xef\xbf\xbd"
+					"evil"));
 	*end = '\n';
 	/* the baseline's name, with its newline, stays on its line */
 	cr_assert_not_null(strstr(md, "baseline base \\<b\\>.json."), "%s", md);
@@ -249,8 +251,9 @@ Test(markdown, repeated_runs_show_medians)
 	gated_report(&r, true);
 	md = fx_render(report_markdown_write, &r);
 	cr_assert_not_null(strstr(md, "2/3 runs agree"), "%s", md);
-	cr_assert_not_null(strstr(md, "| io_fraction | 0.1 | io\\_bound\\_min 0.5 | 0.2 (0.1 to 0.3) |"),
-			   "%s", md);
+	cr_assert_not_null(
+	    strstr(md, "| io_fraction | 0.1 | io\\_bound\\_min 0.5 | 0.2 (0.1 to 0.3) |"), "%s",
+	    md);
 	cr_assert_not_null(strstr(md, "**FAILED**: run 3 of 3: exited with status 3"), "%s", md);
 	free(md);
 	report_free(&r);
@@ -282,8 +285,9 @@ Test(report_gates, json_round_trip_and_schema)
 			cr_assert_not_null(strstr(a, "\"agreement\": \"1/1\""));
 			cr_assert_null(strstr(a, "\"repeat\""));
 		}
-		cr_assert(asprintf(&cmd, "%s %stests/unit/validate_schema.py "
-					 "%sreports/schema/report-1.json '%s'",
+		cr_assert(asprintf(&cmd,
+				   "%s %stests/unit/validate_schema.py "
+				   "%sreports/schema/report-1.json '%s'",
 				   PYTHON, fx_src_root(), fx_src_root(), path) > 0);
 		cr_assert_eq(fx_system(cmd), 0, "%s", a);
 		free(cmd);
@@ -302,12 +306,12 @@ Test(report_gates, broken_gates_and_repeat_are_refused)
 	static const struct {
 		const char *from, *to, *want;
 	} cases[] = {
-		{ "\"kind\": \"expect\"", "\"kind\": \"guess\"", "key 'gates.rules[0].kind' must be" },
-		{ "\"runs\": 3,", "\"runs\": 1,", "key 'repeat.runs' must be at least 2" },
-		{ "\"values\": [0.1, null, 0.3]", "\"values\": [0.1, null]",
-		  "key 'repeat.metrics.io_fraction.values' must have one value per run" },
-		{ "\"main_run\": 2", "\"main_run\": 5", "key 'repeat.main_run' must be at most 2" },
-		{ "\"worse\": \"higher\"", "\"worse\": \"up\"", "must be higher, lower or either" },
+	    {"\"kind\": \"expect\"", "\"kind\": \"guess\"", "key 'gates.rules[0].kind' must be"},
+	    {"\"runs\": 3,", "\"runs\": 1,", "key 'repeat.runs' must be at least 2"},
+	    {"\"values\": [0.1, null, 0.3]", "\"values\": [0.1, null]",
+	     "key 'repeat.metrics.io_fraction.values' must have one value per run"},
+	    {"\"main_run\": 2", "\"main_run\": 5", "key 'repeat.main_run' must be at most 2"},
+	    {"\"worse\": \"higher\"", "\"worse\": \"up\"", "must be higher, lower or either"},
 	};
 	struct report x, y;
 	char *a, *dir = fx_tmp_dir();

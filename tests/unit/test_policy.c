@@ -19,24 +19,24 @@
 #define PYTHON "/usr/bin/python3"
 
 static const char good_policy[] =
-	"{\n"
-	"  \"schema\": \"advisor-policy/1\",\n"
-	"  \"description\": \"a server\",\n"
-	"  \"min_agreement\": 0.8,\n"
-	"  \"limits\": {\n"
-	"    \"time.blocked_ns.net\": { \"max\": 400000000 },\n"
-	"    \"verdict.confidence\": { \"min\": 0.6 },\n"
-	"    \"connections.peak_open\": { \"max\": 100 },\n"
-	"    \"syscall_waits[name=fsync].max_ns\": { \"max\": 1000 },\n"
-	"    \"io_fraction\": { \"min\": 0.5, \"max\": 1 },\n"
-	"    \"wait_p50_ns\": { \"min\": 1000000 }\n"
-	"  },\n"
-	"  \"tolerances\": {\n"
-	"    \"time.cpu_ns\": { \"rel\": 0.1 },\n"
-	"    \"verdict.confidence\": { \"abs\": 0.1, \"worse\": \"lower\" },\n"
-	"    \"io_fraction\": { \"abs\": 0.05, \"rel\": 0.1, \"worse\": \"either\" }\n"
-	"  }\n"
-	"}\n";
+    "{\n"
+    "  \"schema\": \"advisor-policy/1\",\n"
+    "  \"description\": \"a server\",\n"
+    "  \"min_agreement\": 0.8,\n"
+    "  \"limits\": {\n"
+    "    \"time.blocked_ns.net\": { \"max\": 400000000 },\n"
+    "    \"verdict.confidence\": { \"min\": 0.6 },\n"
+    "    \"connections.peak_open\": { \"max\": 100 },\n"
+    "    \"syscall_waits[name=fsync].max_ns\": { \"max\": 1000 },\n"
+    "    \"io_fraction\": { \"min\": 0.5, \"max\": 1 },\n"
+    "    \"wait_p50_ns\": { \"min\": 1000000 }\n"
+    "  },\n"
+    "  \"tolerances\": {\n"
+    "    \"time.cpu_ns\": { \"rel\": 0.1 },\n"
+    "    \"verdict.confidence\": { \"abs\": 0.1, \"worse\": \"lower\" },\n"
+    "    \"io_fraction\": { \"abs\": 0.05, \"rel\": 0.1, \"worse\": \"either\" }\n"
+    "  }\n"
+    "}\n";
 
 Test(policy, reads_a_good_policy)
 {
@@ -65,12 +65,14 @@ Test(policy, reads_a_good_policy)
 	policy_free(&p);
 
 	/* the same file validates against the shipped schema, and so do tests/ci's */
-	cr_assert(asprintf(&cmd, "%s %stests/unit/validate_schema.py %sreports/schema/policy-1.json '%s'",
+	cr_assert(asprintf(&cmd,
+			   "%s %stests/unit/validate_schema.py %sreports/schema/policy-1.json '%s'",
 			   PYTHON, fx_src_root(), fx_src_root(), path) > 0);
 	cr_assert_eq(fx_system(cmd), 0);
 	free(cmd);
-	cr_assert(asprintf(&cmd, "%s %stests/unit/validate_schema.py %sreports/schema/policy-1.json "
-				 "%stests/ci/spin-policy.json",
+	cr_assert(asprintf(&cmd,
+			   "%s %stests/unit/validate_schema.py %sreports/schema/policy-1.json "
+			   "%stests/ci/spin-policy.json",
 			   PYTHON, fx_src_root(), fx_src_root(), fx_src_root()) > 0);
 	cr_assert_eq(fx_system(cmd), 0);
 	free(cmd);
@@ -90,72 +92,91 @@ struct bad_policy {
 Test(policy, malformed_policies_are_refused_in_one_line)
 {
 	static const struct bad_policy cases[] = {
-		/* bad JSON */
-		{ "{", { "malformed JSON" }, false },
-		{ "{\"schema\": \"advisor-policy/1\",}", { "malformed JSON" }, false },
-		{ "", { "malformed JSON" }, false },
-		{ "[]", { "not an advisor policy" }, true },
-		{ "{}", { "key 'schema' is missing" }, true },
-		{ "{\"schema\": \"advisor-policy/2\"}", { "advisor-policy/1" }, true },
-		/* unknown keys */
-		{ SCHEMA_HEAD "\"limitz\": {}}", { "unknown key 'limitz'" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"maxx\": 1}}}",
-		  { "limits 'io_fraction'", "unknown key 'maxx'" }, true },
-		{ SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"abs\": 1, \"relative\": 1}}}",
-		  { "tolerances 'io_fraction'", "unknown key 'relative'" }, true },
-		/* wrong types */
-		{ SCHEMA_HEAD "\"limits\": []}", { "key 'limits' must be an object" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"io_fraction\": 0.5}}",
-		  { "limits 'io_fraction' must be an object" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"max\": \"1\"}}}",
-		  { "limits 'io_fraction'", "key 'max' must be a number" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"min\": true}}}",
-		  { "limits 'io_fraction'", "key 'min' must be a number" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"min\": null}}}",
-		  { "key 'min' must be a number" }, true },
-		{ SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"rel\": -0.1}}}",
-		  { "tolerances 'io_fraction'", "key 'rel' must be a number >= 0" }, true },
-		{ SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"abs\": 1, \"worse\": \"up\"}}}",
-		  { "key 'worse' must be" }, true },
-		{ SCHEMA_HEAD "\"min_agreement\": \"1\"}", { "key 'min_agreement'" }, true },
-		{ SCHEMA_HEAD "\"min_agreement\": 0.5}", { "key 'min_agreement'" }, true },
-		{ SCHEMA_HEAD "\"min_agreement\": 1.5}", { "key 'min_agreement'" }, true },
-		{ SCHEMA_HEAD "\"description\": 7}", { "key 'description' must be a string" }, true },
-		/* rules that say nothing */
-		{ SCHEMA_HEAD "\"limits\": {\"io_fraction\": {}}}", { "wants min, max or both" }, true },
-		{ SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"worse\": \"lower\"}}}",
-		  { "wants abs, rel or both" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"min\": 2, \"max\": 1}}}",
-		  { "min is above max" }, false },
-		/* paths that name nothing */
-		{ SCHEMA_HEAD "\"limits\": {\"time.blocked_ns.nett\": {\"max\": 1}}}",
-		  { "limits 'time.blocked_ns.nett' names nothing",
-		    "no key 'nett' in 'time.blocked_ns'" },
-		  false },
-		{ SCHEMA_HEAD "\"limits\": {\"latency\": {\"max\": 1}}}",
-		  { "limits 'latency' names nothing", "a report has no key 'latency'" }, false },
-		{ SCHEMA_HEAD "\"limits\": {\"verdict.model\": {\"max\": 1}}}",
-		  { "'verdict.model' is a string, not a number" }, false },
-		{ SCHEMA_HEAD "\"limits\": {\"time.blocked_ns\": {\"max\": 1}}}",
-		  { "'time.blocked_ns' is an object" }, false },
-		{ SCHEMA_HEAD "\"limits\": {\"processes\": {\"max\": 1}}}",
-		  { "'processes' is an array" }, false },
-		{ SCHEMA_HEAD "\"limits\": {\"attached\": {\"max\": 1}}}",
-		  { "'attached' is true or false" }, false },
-		{ SCHEMA_HEAD "\"limits\": {\"syscall_waits[nam=read].count\": {\"max\": 1}}}",
-		  { "the elements of 'syscall_waits' have no key 'nam'" }, false },
-		{ SCHEMA_HEAD "\"limits\": {\"time.cpu_ns[0]\": {\"max\": 1}}}",
-		  { "'time.cpu_ns' is a number, not an array" }, false },
-		{ SCHEMA_HEAD "\"tolerances\": {\"repeat.runs\": {\"abs\": 1}}}",
-		  { "tolerances 'repeat.runs' names nothing" }, false },
-		/* path syntax */
-		{ SCHEMA_HEAD "\"limits\": {\"time..cpu_ns\": {\"max\": 1}}}", { "bad path" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"syscall_waits[name=].count\": {\"max\": 1}}}",
-		  { "bad path" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"verdict.path[x].value\": {\"max\": 1}}}",
-		  { "bad path" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"Time.cpu_ns\": {\"max\": 1}}}", { "bad path" }, true },
-		{ SCHEMA_HEAD "\"limits\": {\"\": {\"max\": 1}}}", { "bad path" }, true },
+	    /* bad JSON */
+	    {"{", {"malformed JSON"}, false},
+	    {"{\"schema\": \"advisor-policy/1\",}", {"malformed JSON"}, false},
+	    {"", {"malformed JSON"}, false},
+	    {"[]", {"not an advisor policy"}, true},
+	    {"{}", {"key 'schema' is missing"}, true},
+	    {"{\"schema\": \"advisor-policy/2\"}", {"advisor-policy/1"}, true},
+	    /* unknown keys */
+	    {SCHEMA_HEAD "\"limitz\": {}}", {"unknown key 'limitz'"}, true},
+	    {SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"maxx\": 1}}}",
+	     {"limits 'io_fraction'", "unknown key 'maxx'"},
+	     true},
+	    {SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"abs\": 1, \"relative\": 1}}}",
+	     {"tolerances 'io_fraction'", "unknown key 'relative'"},
+	     true},
+	    /* wrong types */
+	    {SCHEMA_HEAD "\"limits\": []}", {"key 'limits' must be an object"}, true},
+	    {SCHEMA_HEAD "\"limits\": {\"io_fraction\": 0.5}}",
+	     {"limits 'io_fraction' must be an object"},
+	     true},
+	    {SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"max\": \"1\"}}}",
+	     {"limits 'io_fraction'", "key 'max' must be a number"},
+	     true},
+	    {SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"min\": true}}}",
+	     {"limits 'io_fraction'", "key 'min' must be a number"},
+	     true},
+	    {SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"min\": null}}}",
+	     {"key 'min' must be a number"},
+	     true},
+	    {SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"rel\": -0.1}}}",
+	     {"tolerances 'io_fraction'", "key 'rel' must be a number >= 0"},
+	     true},
+	    {SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"abs\": 1, \"worse\": \"up\"}}}",
+	     {"key 'worse' must be"},
+	     true},
+	    {SCHEMA_HEAD "\"min_agreement\": \"1\"}", {"key 'min_agreement'"}, true},
+	    {SCHEMA_HEAD "\"min_agreement\": 0.5}", {"key 'min_agreement'"}, true},
+	    {SCHEMA_HEAD "\"min_agreement\": 1.5}", {"key 'min_agreement'"}, true},
+	    {SCHEMA_HEAD "\"description\": 7}", {"key 'description' must be a string"}, true},
+	    /* rules that say nothing */
+	    {SCHEMA_HEAD "\"limits\": {\"io_fraction\": {}}}", {"wants min, max or both"}, true},
+	    {SCHEMA_HEAD "\"tolerances\": {\"io_fraction\": {\"worse\": \"lower\"}}}",
+	     {"wants abs, rel or both"},
+	     true},
+	    {SCHEMA_HEAD "\"limits\": {\"io_fraction\": {\"min\": 2, \"max\": 1}}}",
+	     {"min is above max"},
+	     false},
+	    /* paths that name nothing */
+	    {SCHEMA_HEAD "\"limits\": {\"time.blocked_ns.nett\": {\"max\": 1}}}",
+	     {"limits 'time.blocked_ns.nett' names nothing", "no key 'nett' in 'time.blocked_ns'"},
+	     false},
+	    {SCHEMA_HEAD "\"limits\": {\"latency\": {\"max\": 1}}}",
+	     {"limits 'latency' names nothing", "a report has no key 'latency'"},
+	     false},
+	    {SCHEMA_HEAD "\"limits\": {\"verdict.model\": {\"max\": 1}}}",
+	     {"'verdict.model' is a string, not a number"},
+	     false},
+	    {SCHEMA_HEAD "\"limits\": {\"time.blocked_ns\": {\"max\": 1}}}",
+	     {"'time.blocked_ns' is an object"},
+	     false},
+	    {SCHEMA_HEAD "\"limits\": {\"processes\": {\"max\": 1}}}",
+	     {"'processes' is an array"},
+	     false},
+	    {SCHEMA_HEAD "\"limits\": {\"attached\": {\"max\": 1}}}",
+	     {"'attached' is true or false"},
+	     false},
+	    {SCHEMA_HEAD "\"limits\": {\"syscall_waits[nam=read].count\": {\"max\": 1}}}",
+	     {"the elements of 'syscall_waits' have no key 'nam'"},
+	     false},
+	    {SCHEMA_HEAD "\"limits\": {\"time.cpu_ns[0]\": {\"max\": 1}}}",
+	     {"'time.cpu_ns' is a number, not an array"},
+	     false},
+	    {SCHEMA_HEAD "\"tolerances\": {\"repeat.runs\": {\"abs\": 1}}}",
+	     {"tolerances 'repeat.runs' names nothing"},
+	     false},
+	    /* path syntax */
+	    {SCHEMA_HEAD "\"limits\": {\"time..cpu_ns\": {\"max\": 1}}}", {"bad path"}, true},
+	    {SCHEMA_HEAD "\"limits\": {\"syscall_waits[name=].count\": {\"max\": 1}}}",
+	     {"bad path"},
+	     true},
+	    {SCHEMA_HEAD "\"limits\": {\"verdict.path[x].value\": {\"max\": 1}}}",
+	     {"bad path"},
+	     true},
+	    {SCHEMA_HEAD "\"limits\": {\"Time.cpu_ns\": {\"max\": 1}}}", {"bad path"}, true},
+	    {SCHEMA_HEAD "\"limits\": {\"\": {\"max\": 1}}}", {"bad path"}, true},
 	};
 	char *dir = fx_tmp_dir();
 
@@ -166,8 +187,8 @@ Test(policy, malformed_policies_are_refused_in_one_line)
 
 		snprintf(name, sizeof(name), "bad%zu.json", i);
 		path = fx_put_file(dir, name, c->text);
-		cr_assert_neq(policy_load(path, &p, err, sizeof(err)), 0, "case %zu: %s accepted", i,
-			      c->text);
+		cr_assert_neq(policy_load(path, &p, err, sizeof(err)), 0, "case %zu: %s accepted",
+			      i, c->text);
 		cr_assert_eq(strncmp(err, path, strlen(path)), 0, "case %zu: the file first: %s", i,
 			     err);
 		cr_assert_null(strchr(err, '\n'), "case %zu: one line: %s", i, err);
@@ -178,8 +199,9 @@ Test(policy, malformed_policies_are_refused_in_one_line)
 
 		/* the schema says the same, where a JSON Schema can */
 		if (c->schema_rejects) {
-			cr_assert(asprintf(&cmd, "%s %stests/unit/validate_schema.py "
-						 "%sreports/schema/policy-1.json '%s' 2>/dev/null",
+			cr_assert(asprintf(&cmd,
+					   "%s %stests/unit/validate_schema.py "
+					   "%sreports/schema/policy-1.json '%s' 2>/dev/null",
 					   PYTHON, fx_src_root(), fx_src_root(), path) > 0);
 			cr_assert_neq(fx_system(cmd), 0, "case %zu: the schema accepts %s", i,
 				      c->text);
@@ -210,37 +232,37 @@ struct path_case {
 Test(policy, paths_read_the_report)
 {
 	static const struct path_case cases[] = {
-		{ "time.cpu_ns", 0, 250001000 },
-		{ "time.blocked_ns.net", 0, 300000000 },
-		{ "time.blocked_ns.disk", 0, 2000 },
-		{ "duration_ns", 0, 1e9 },
-		{ "io_fraction", 0, 0.6 },
-		{ "verdict.drivers.io_fraction", 0, 0.6 },
-		{ "wait_p50_ns", 0, 2000000 },
-		{ "peak_open", 0, 3 },
-		{ "busy_threads", 0, 1.5 },
-		{ "connections.peak_open", 0, 3 },
-		{ "verdict.confidence", 0, 0.75 },
-		{ "verdict.path[1].value", 0, 2 },
-		{ "verdict.path[metric=wait_p50_ms].threshold", 0, 1 },
-		{ "syscall_waits[name=fsync].max_ns", 0, 1500 },
-		{ "syscall_waits[1].count", 0, 2 },
-		{ "syscall_waits[name=read].hist_log2_ns[3]", 0, 0 },
-		/* a syscall that was never waited in */
-		{ "syscall_waits[name=epoll_wait].total_ns", 0, 0 },
-		{ "syscall_waits[7].count", 0, 0 },
-		{ "processes[pid=4242].threads[tid=4243].cpu_ns", 0, 1000 },
-		{ "processes[comm=srv].threads[0].blocked_ns.net", 0, 300000000 },
-		{ "waits.net.external.count", 0, 0 },
-		{ "thresholds.io_bound_min", 0, 0.5 },
-		/* elements that are not there: the rule fails */
-		{ "processes[comm=nginx].pid", 1, 0 },
-		{ "processes[3].pid", 1, 0 },
-		{ "verdict.path[2].value", 1, 0 },
-		/* nothing: no -S table in this report, or not a number */
-		{ "syscalls[name=read].count", -EINVAL, 0 },
-		{ "verdict.runtime", -EINVAL, 0 },
-		{ "nope", -EINVAL, 0 },
+	    {"time.cpu_ns", 0, 250001000},
+	    {"time.blocked_ns.net", 0, 300000000},
+	    {"time.blocked_ns.disk", 0, 2000},
+	    {"duration_ns", 0, 1e9},
+	    {"io_fraction", 0, 0.6},
+	    {"verdict.drivers.io_fraction", 0, 0.6},
+	    {"wait_p50_ns", 0, 2000000},
+	    {"peak_open", 0, 3},
+	    {"busy_threads", 0, 1.5},
+	    {"connections.peak_open", 0, 3},
+	    {"verdict.confidence", 0, 0.75},
+	    {"verdict.path[1].value", 0, 2},
+	    {"verdict.path[metric=wait_p50_ms].threshold", 0, 1},
+	    {"syscall_waits[name=fsync].max_ns", 0, 1500},
+	    {"syscall_waits[1].count", 0, 2},
+	    {"syscall_waits[name=read].hist_log2_ns[3]", 0, 0},
+	    /* a syscall that was never waited in */
+	    {"syscall_waits[name=epoll_wait].total_ns", 0, 0},
+	    {"syscall_waits[7].count", 0, 0},
+	    {"processes[pid=4242].threads[tid=4243].cpu_ns", 0, 1000},
+	    {"processes[comm=srv].threads[0].blocked_ns.net", 0, 300000000},
+	    {"waits.net.external.count", 0, 0},
+	    {"thresholds.io_bound_min", 0, 0.5},
+	    /* elements that are not there: the rule fails */
+	    {"processes[comm=nginx].pid", 1, 0},
+	    {"processes[3].pid", 1, 0},
+	    {"verdict.path[2].value", 1, 0},
+	    /* nothing: no -S table in this report, or not a number */
+	    {"syscalls[name=read].count", -EINVAL, 0},
+	    {"verdict.runtime", -EINVAL, 0},
+	    {"nope", -EINVAL, 0},
 	};
 	struct report r;
 	struct json_object *tree;
@@ -268,8 +290,9 @@ Test(policy, syscall_paths_need_the_syscall_table)
 {
 	struct policy p;
 	char *dir = fx_tmp_dir(), err[256];
-	char *path = fx_put_file(dir, "p.json",
-				 SCHEMA_HEAD "\"limits\": {\"syscalls[name=read].errors\": {\"max\": 0}}}");
+	char *path =
+	    fx_put_file(dir, "p.json",
+			SCHEMA_HEAD "\"limits\": {\"syscalls[name=read].errors\": {\"max\": 0}}}");
 
 	cr_assert_eq(policy_load(path, &p, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(policy_needs_syscalls(&p), "syscalls[name=read].errors");
@@ -312,9 +335,9 @@ Test(policy, apply_limits_and_expect)
 	gate_results_free(&gr);
 
 	/* expect another model: one more failure */
-	cr_assert_eq(policy_apply(&p, "multiprocessing", &r, "r.json", NULL, NULL, &gr, err,
-				  sizeof(err)),
-		     0);
+	cr_assert_eq(
+	    policy_apply(&p, "multiprocessing", &r, "r.json", NULL, NULL, &gr, err, sizeof(err)),
+	    0);
 	cr_assert_not(gr.rules[0].passed);
 	cr_assert_eq(gr.nr_failed, 2);
 	gate_results_free(&gr);
@@ -340,9 +363,9 @@ Test(policy, baseline_changed_model_and_moved_metric)
 	/* cpu +20% (tolerance 10%), io_fraction 0.60 -> 0.55 (within 0.06) */
 	fx_report(&now, MODEL_MULTITHREADING, 0.55, 300000000);
 	now.verdict.confidence = 0.7; /* -0.05: within abs 0.1 */
-	cr_assert_eq(policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err,
-				  sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(
+	    policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err, sizeof(err)), 0,
+	    "%s", err);
 	cr_assert_str_eq(gr.baseline, "base.json");
 	/* 6 limits, the model, 3 tolerances */
 	cr_assert_eq(gr.nr, 10);
@@ -365,18 +388,17 @@ Test(policy, baseline_changed_model_and_moved_metric)
 	gate_results_free(&gr);
 
 	/* the same model and no move: all pass (but the fsync limit) */
-	cr_assert_eq(policy_apply(&p, NULL, &base, "now.json", &base, "base.json", &gr, err,
-				  sizeof(err)),
-		     0);
+	cr_assert_eq(
+	    policy_apply(&p, NULL, &base, "now.json", &base, "base.json", &gr, err, sizeof(err)),
+	    0);
 	cr_assert_eq(gr.nr_failed, 1);
 	gate_results_free(&gr);
 	policy_free(&p);
 
 	/* no policy: the default tolerances, duration_ns and time.cpu_ns at rel 0.25 */
 	policy_init(&p);
-	cr_assert_eq(policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err,
-				  sizeof(err)),
-		     0);
+	cr_assert_eq(
+	    policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err, sizeof(err)), 0);
 	cr_assert_eq(gr.nr, 1 + policy_nr_default_tolerances);
 	cr_assert_str_eq(gr.rules[1].path, "duration_ns");
 	cr_assert_str_eq(gr.rules[2].path, "time.cpu_ns");
@@ -391,9 +413,9 @@ Test(policy, baseline_changed_model_and_moved_metric)
 	p.nr_tolerances = 1;
 	snprintf(p.tolerances[0].path, sizeof(p.tolerances[0].path), "syscalls[name=read].count");
 	p.tolerances[0].rel = 0.1;
-	cr_assert_eq(policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err,
-				  sizeof(err)),
-		     -EINVAL);
+	cr_assert_eq(
+	    policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err, sizeof(err)),
+	    -EINVAL);
 	cr_assert_not_null(strstr(err, "base.json: tolerances 'syscalls[name=read].count' names "
 				       "nothing in this report"),
 			   "%s", err);

@@ -37,8 +37,8 @@ static double ref_median(const double *v, size_t n)
 
 Test(repeat, median)
 {
-	double odd[] = { 5, 1, 3 }, even[] = { 4, 1, 3, 2 }, holes[] = { NAN, 7, NAN, 1, 4 };
-	double none[] = { NAN, NAN }, one[] = { 42 };
+	double odd[] = {5, 1, 3}, even[] = {4, 1, 3, 2}, holes[] = {NAN, 7, NAN, 1, 4};
+	double none[] = {NAN, NAN}, one[] = {42};
 
 	cr_assert_eq(repeat_median(odd, 3), 3);
 	cr_assert_eq(repeat_median(even, 4), 2.5);
@@ -50,19 +50,19 @@ Test(repeat, median)
 
 Test(repeat, figures_are_the_medians_of_the_runs)
 {
-	const char *paths[] = { "io_fraction", "duration_ns", "x" };
+	const char *paths[] = {"io_fraction", "duration_ns", "x"};
 	double runs[7][3] = {
-		{ 0.61, 9e8, 1 }, { 0.55, 1.1e9, NAN }, { 0.70, 1e9, 3 }, { 0.58, 1.3e9, 4 },
-		{ 0.90, 8e8, 5 }, { 0.20, 1.2e9, NAN }, { 0.62, 1.05e9, 7 },
+	    {0.61, 9e8, 1}, {0.55, 1.1e9, NAN}, {0.70, 1e9, 3},	   {0.58, 1.3e9, 4},
+	    {0.90, 8e8, 5}, {0.20, 1.2e9, NAN}, {0.62, 1.05e9, 7},
 	};
-	enum model models[7] = { MODEL_ASYNC, MODEL_ASYNC, MODEL_MULTITHREADING, MODEL_ASYNC,
-				 MODEL_ASYNC, MODEL_INCONCLUSIVE, MODEL_MULTITHREADING };
+	enum model models[7] = {MODEL_ASYNC, MODEL_ASYNC,	 MODEL_MULTITHREADING, MODEL_ASYNC,
+				MODEL_ASYNC, MODEL_INCONCLUSIVE, MODEL_MULTITHREADING};
 	struct repeat_summary s;
 
 	cr_assert_eq(repeat_init(&s, 7, paths, 3), 0);
 	for (unsigned int i = 0; i < 7; i++) {
-		struct repeat_run run = { .model = models[i], .confidence = 0.5 + i / 100.0,
-					  .exited = true };
+		struct repeat_run run = {
+		    .model = models[i], .confidence = 0.5 + i / 100.0, .exited = true};
 
 		repeat_set_run(&s, i, &run, runs[i]);
 	}
@@ -98,16 +98,16 @@ Test(repeat, figures_are_the_medians_of_the_runs)
 
 Test(repeat, ties_and_the_main_run)
 {
-	const char *paths[] = { "io_fraction" };
+	const char *paths[] = {"io_fraction"};
 	struct repeat_summary s;
 	/* two async at low confidence, two multithreading at high: a tie */
 	struct repeat_run r[4] = {
-		{ .model = MODEL_ASYNC, .confidence = 0.5 },
-		{ .model = MODEL_MULTITHREADING, .confidence = 0.9 },
-		{ .model = MODEL_ASYNC, .confidence = 0.55 },
-		{ .model = MODEL_MULTITHREADING, .confidence = 0.8 },
+	    {.model = MODEL_ASYNC, .confidence = 0.5},
+	    {.model = MODEL_MULTITHREADING, .confidence = 0.9},
+	    {.model = MODEL_ASYNC, .confidence = 0.55},
+	    {.model = MODEL_MULTITHREADING, .confidence = 0.8},
 	};
-	double io[4] = { 0.5, 0.9, 0.52, 0.6 };
+	double io[4] = {0.5, 0.9, 0.52, 0.6};
 
 	cr_assert_eq(repeat_init(&s, 4, paths, 1), 0);
 	for (unsigned int i = 0; i < 4; i++)
@@ -130,10 +130,10 @@ Test(repeat, ties_and_the_main_run)
 /* Five real per-run reports folded: the figures are the runs' figures' medians. */
 Test(repeat, fold_keeps_every_run_and_gates_read_the_medians)
 {
-	__u64 cpu[5] = { 500, 900, 700, 100, 800 };
-	double io[5] = { 0.70, 0.65, 0.10, 0.66, 0.90 };
-	enum model models[5] = { MODEL_ASYNC, MODEL_ASYNC, MODEL_MULTIPROCESSING, MODEL_ASYNC,
-				 MODEL_ASYNC };
+	__u64 cpu[5] = {500, 900, 700, 100, 800};
+	double io[5] = {0.70, 0.65, 0.10, 0.66, 0.90};
+	enum model models[5] = {MODEL_ASYNC, MODEL_ASYNC, MODEL_MULTIPROCESSING, MODEL_ASYNC,
+				MODEL_ASYNC};
 	struct report runs[5], r;
 	struct policy p;
 	struct json_object *tree;
