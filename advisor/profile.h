@@ -65,6 +65,7 @@ struct connections {
 	__u64 peak_open;
 	__u64 closed;
 	__u64 distinct_peers;
+	__u64 unix_connected; /* connect() calls on Unix stream sockets */
 };
 
 struct timeline_bucket {

@@ -111,6 +111,7 @@ struct conn_totals {
 	__s64 open;
 	__u64 peak_open;
 	__u64 peers_dropped;
+	__u64 unix_connected;
 };
 
 /* Key of the distinct-peers set: IPv4 is stored as IPv4-mapped IPv6. */

@@ -62,6 +62,22 @@ static __always_inline void peer_add(struct bpf_sock_ops *skops, bool with_port)
 		__sync_fetch_and_add(&conns.peers_dropped, 1);
 }
 
+/*
+ * Unix stream connects, from the cgroup connect_unix hook (Linux 6.7). libbpf
+ * 1.1 has no section name for it: the program is declared as connect4 and
+ * user space sets the attach type before load. It runs in the connecting
+ * task, so the cgroup scopes it to the tree; it sees the call, not its result.
+ */
+#define SOCK_STREAM 1
+
+SEC("cgroup/connect4")
+int on_connect_unix(struct bpf_sock_addr *ctx)
+{
+	if (ctx->type == SOCK_STREAM)
+		__sync_fetch_and_add(&conns.unix_connected, 1);
+	return 1;
+}
+
 SEC("sockops")
 int on_sockops(struct bpf_sock_ops *skops)
 {

@@ -14,7 +14,11 @@
 struct probe_conns {
 	struct conns_bpf *skel;
 	struct bpf_link *link;
+	struct bpf_link *unix_link; /* NULL when the kernel has no connect_unix hook */
 };
+
+/* enum bpf_attach_type of Linux 6.7, newer than libbpf 1.1's headers */
+#define ADVISOR_CGROUP_UNIX_CONNECT 49
 
 int probe_conns_open(struct probe_conns **out, int cgroup_fd, char *err, size_t errlen)
 {
@@ -23,17 +27,41 @@ int probe_conns_open(struct probe_conns **out, int cgroup_fd, char *err, size_t 
 
 	if (!c)
 		return -ENOMEM;
-	c->skel = conns_bpf__open_and_load();
+	c->skel = conns_bpf__open();
 	if (!c->skel) {
 		e = -errno;
-		snprintf(err, errlen, "cannot load connection probe: %s", strerror(-e));
+		snprintf(err, errlen, "cannot open connection probe: %s", strerror(-e));
 		goto out_free;
+	}
+	bpf_program__set_expected_attach_type(c->skel->progs.on_connect_unix,
+					      ADVISOR_CGROUP_UNIX_CONNECT);
+	e = conns_bpf__load(c->skel);
+	if (e) {
+		/* a kernel before 6.7 has no connect_unix hook: TCP alone then */
+		bpf_program__set_autoload(c->skel->progs.on_connect_unix, false);
+		conns_bpf__destroy(c->skel);
+		c->skel = conns_bpf__open();
+		if (!c->skel) {
+			e = -errno;
+			snprintf(err, errlen, "cannot open connection probe: %s", strerror(-e));
+			goto out_free;
+		}
+		bpf_program__set_autoload(c->skel->progs.on_connect_unix, false);
+		e = conns_bpf__load(c->skel);
+	}
+	if (e) {
+		snprintf(err, errlen, "cannot load connection probe: %s", strerror(-e));
+		goto out_destroy;
 	}
 	c->link = bpf_program__attach_cgroup(c->skel->progs.on_sockops, cgroup_fd);
 	if (!c->link) {
 		e = -errno;
 		snprintf(err, errlen, "cannot attach sock_ops to the run's cgroup: %s", strerror(-e));
 		goto out_destroy;
+	}
+	if (bpf_program__fd(c->skel->progs.on_connect_unix) >= 0) {
+		/* NULL on failure: Unix connects are then reported as not counted */
+		c->unix_link = bpf_program__attach_cgroup(c->skel->progs.on_connect_unix, cgroup_fd);
 	}
 	*out = c;
 	return 0;
@@ -64,6 +92,8 @@ int probe_conns_collect(struct probe_conns *c, struct profile *prof)
 	prof->conns.closed = t->closed;
 	prof->conns.peak_open = t->peak_open;
 	prof->conns.distinct_peers = peers + t->peers_dropped;
+	prof->conns.unix_counted = c->unix_link != NULL;
+	prof->conns.unix_connected = t->unix_connected;
 	return 0;
 }
 
@@ -71,6 +101,7 @@ void probe_conns_destroy(struct probe_conns *c)
 {
 	if (!c)
 		return;
+	bpf_link__destroy(c->unix_link);
 	bpf_link__destroy(c->link);
 	conns_bpf__destroy(c->skel);
 	free(c);

@@ -428,6 +428,7 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 	add_u64(w, o, "peak_open", p->conns.peak_open);
 	add_u64(w, o, "closed", p->conns.closed);
 	add_u64(w, o, "distinct_peers", p->conns.distinct_peers);
+	add_u64(w, o, "unix_connected", p->conns.unix_connected);
 
 	o = add(w, root, "timeline", json_object_new_object());
 	add_u64(w, o, "bucket_ns", p->bucket_ns);

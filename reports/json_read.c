@@ -558,6 +558,7 @@ static void read_connections(struct reader *rd, struct json_object *root, struct
 	read_u64(rd, o, "peak_open", &c->peak_open);
 	read_u64(rd, o, "closed", &c->closed);
 	read_u64(rd, o, "distinct_peers", &c->distinct_peers);
+	read_u64(rd, o, "unix_connected", &c->unix_connected);
 	leave(rd, mark);
 }
 
