@@ -306,12 +306,13 @@ static const char page_css[] =
 	"--c-cpu:#0072b2;--c-wake:#e69f00;--c-preempt:#d55e00;--c-io:#009e73;--c-other:#a3a9b0;"
 	"--c-net:#009e73;--c-disk:#56b4e9;--c-poll:#cc79a7;--c-ipc:#f0e442;"
 	"--c-lock:#5f6670;--c-sleep:#b4bac1;--c-child:#868d96;--c-otherc:#d3d8dd;"
-	"--hatch:rgba(255,255,255,.6)}"
+	"--hatch:rgba(255,255,255,.6);--bad:#b93d0b;--bad-bg:#fdf0e9;--on-bad:#fff}"
 	"@media (prefers-color-scheme:dark){:root{"
 	"--bg:#121417;--fg:#e6e9ed;--muted:#9aa3ad;--line:#2f353c;--soft:#1b1f24;--card:#171a1e;"
 	"--accent:#56b4e9;--accent-bg:#15293a;--warn:#f0b35a;--warn-bg:#2b2112;"
 	"--c-cpu:#3b9ddb;--c-lock:#7d8590;--c-sleep:#a9b1ba;--c-child:#5c646d;"
-	"--c-otherc:#c5ccd3;--c-other:#7d8590;--hatch:rgba(18,20,23,.55)}}"
+	"--c-otherc:#c5ccd3;--c-other:#7d8590;--hatch:rgba(18,20,23,.55);"
+	"--bad:#ff9c6b;--bad-bg:#2e1a12;--on-bad:#121417}}"
 	"*{box-sizing:border-box}"
 	"html{-webkit-text-size-adjust:100%}"
 	"body{margin:0;background:var(--bg);color:var(--fg);line-height:1.5;"
@@ -457,6 +458,23 @@ static const char page_css[] =
 	"ol.argv{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4px 6px}"
 	"ol.argv code{background:var(--soft);border:1px solid var(--line);border-radius:4px;"
 	"padding:0 5px;white-space:pre-wrap}"
+	".v-agree{display:block;font-size:20px;font-weight:650}"
+	".conf .sub,.v-runs .sub{margin-top:4px}"
+	".g-head{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px;font-size:22px;"
+	"padding-left:12px;border-left:5px solid var(--accent)}"
+	".g-head.fail{border-left-color:var(--bad)}"
+	".res{display:inline-block;font-size:12px;font-weight:700;padding:1px 8px;"
+	"border-radius:999px;white-space:nowrap}"
+	".res.pass{background:var(--accent-bg);color:var(--accent)}"
+	".res.fail{background:var(--bad);color:var(--on-bad)}"
+	".g-head .res{font-size:16px;padding:2px 10px}"
+	"tr.failed td{background:var(--bad-bg)}"
+	"tbody tr.failed:hover td{background:var(--soft)}"
+	"td.rule{overflow-wrap:break-word;min-width:14ch;max-width:34ch}"
+	"table.fit{width:auto;min-width:min(100%,640px)}"
+	"td.val{overflow-wrap:break-word;min-width:12ch;max-width:28ch}"
+	"td.msg{overflow-wrap:anywhere;min-width:24ch}"
+	".bad-text{color:var(--bad);font-weight:600}"
 	"footer{border-top:1px solid var(--line);color:var(--muted);font-size:12px;"
 	"padding:14px 0 28px}"
 	"@media (max-width:640px){body{font-size:14px}.wrap{padding:0 14px}"
@@ -504,12 +522,49 @@ static void write_header(FILE *f, const struct report *r)
 	put_command(f, p);
 	fputs("</code></div></div>"
 	      "<div class=\"wrap\"><nav class=\"toc\" aria-label=\"sections\">"
-	      "<a href=\"#verdict\">Verdict</a><a href=\"#decision\">Decision</a>"
+	      "<a href=\"#verdict\">Verdict</a>",
+	      f);
+	if (r->gates.evaluated)
+		fputs("<a href=\"#gates\">Gates</a>", f);
+	else if (html_has_gates(r))
+		fputs("<a href=\"#gates\">Runs</a>", f);
+	fputs("<a href=\"#decision\">Decision</a>"
 	      "<a href=\"#time\">Where the time went</a><a href=\"#timeline\">Timeline</a>"
 	      "<a href=\"#busiest\">Threads</a><a href=\"#syscalls\">Syscalls</a>"
 	      "<a href=\"#connections\">Connections</a><a href=\"#facts\">Run</a>"
 	      "</nav></div></header>\n",
 	      f);
+}
+
+/* A driver's median and range over the repeated runs, under its value. */
+static void put_repeated_dd(FILE *f, const struct report *r, const char *path,
+			    enum html_unit unit)
+{
+	char buf[HTML_REPEATED_LEN];
+
+	if (html_fmt_repeated(buf, sizeof(buf), r, path, unit))
+		fprintf(f, "<dd class=\"sub rep\">%s</dd>", buf);
+}
+
+/* A target that failed is said first: the profile and the gates are of a failed run. */
+static void put_target_failed(FILE *f, const struct report *r)
+{
+	const struct profile *p = &r->profile;
+	unsigned int first;
+
+	if (!report_target_failed(r, &first))
+		return;
+	fputs("<p class=\"note\" id=\"target-failed\"><b>The target failed:</b> ", f);
+	if (r->repeat.runs) {
+		const struct repeat_run *x = &r->repeat.per_run[first];
+
+		fprintf(f, "run %u of %u ", first + 1, r->repeat.runs);
+		put_exit(f, x->exited, x->exit_code, x->signal);
+	} else {
+		fputs("it ", f);
+		put_exit(f, p->target_exited, p->exit_code, p->signal);
+	}
+	fputs(". What follows is what advisor measured of that run.</p>", f);
 }
 
 /* (1) the verdict */
@@ -520,6 +575,7 @@ static void write_verdict(FILE *f, const struct report *r)
 	const struct profile *p = &r->profile;
 	const char *model = model_name(v->model);
 	double conf = v->confidence < 0 ? 0 : v->confidence > 1 ? 1 : v->confidence;
+	char rep[HTML_REPEATED_LEN];
 
 	fprintf(f, "<section id=\"verdict\" class=\"verdict m-%s\" "
 		   "aria-labelledby=\"verdict-model\">",
@@ -528,8 +584,21 @@ static void write_verdict(FILE *f, const struct report *r)
 	fprintf(f, "<h1 class=\"v-model\" id=\"verdict-model\">%s</h1></div>", model);
 	fprintf(f, "<div class=\"conf\"><span class=\"v-label\">Confidence %.0f%%</span>"
 		   "<span class=\"meter\" role=\"meter\" aria-valuemin=\"0\" aria-valuemax=\"100\" "
-		   "aria-valuenow=\"%.0f\"><span style=\"width:%.1f%%\"></span></span></div></div>",
+		   "aria-valuenow=\"%.0f\"><span style=\"width:%.1f%%\"></span></span>",
 		conf * 100, conf * 100, conf * 100);
+	if (html_fmt_repeated(rep, sizeof(rep), r, "verdict.confidence", HTML_UNIT_PERCENT))
+		fprintf(f, "<span class=\"sub\">%s</span>", rep);
+	fputs("</div>", f);
+	if (r->repeat.runs) {
+		char agree[32];
+
+		fprintf(f, "<div class=\"v-runs\" id=\"agreement\"><span class=\"v-label\">"
+			   "Repeated runs</span><span class=\"v-agree\">%s runs agree</span>"
+			   "<span class=\"sub\">run %u shown</span></div>",
+			report_agreement(r, agree, sizeof(agree)), r->repeat.main_run + 1);
+	}
+	fputs("</div>", f);
+	put_target_failed(f, r);
 
 	if (v->model == MODEL_INCONCLUSIVE) {
 		const char *why = inconclusive_text(v->inconclusive_reason);
@@ -587,28 +656,34 @@ static void write_verdict(FILE *f, const struct report *r)
 
 	fputs("<dl class=\"kpis\">", f);
 	fprintf(f, "<div><dt>I/O share of busy time</dt><dd>%.1f%%</dd>"
-		   "<dd class=\"sub\">I/O-bound from %.0f%%</dd></div>",
+		   "<dd class=\"sub\">I/O-bound from %.0f%%</dd>",
 		v->io_fraction * 100, th->io_bound_min * 100);
-	fputs("<div><dt>Median I/O wait</dt><dd>", f);
+	put_repeated_dd(f, r, "io_fraction", HTML_UNIT_PERCENT);
+	fputs("</div><div><dt>Median I/O wait</dt><dd>", f);
 	put_ns(f, v->wait_p50_ns);
 	fputs("</dd><dd class=\"sub\">slow from ", f);
 	put_ns(f, (__u64)(th->slow_wait_ms * 1e6));
-	fputs("</dd></div>", f);
+	fputs("</dd>", f);
+	put_repeated_dd(f, r, "wait_p50_ns", HTML_UNIT_NS);
+	fputs("</div>", f);
 	fputs("<div><dt>Peak open connections</dt><dd>", f);
 	if (p->conns.tcp_counted || p->conns.unix_counted)
 		put_count(f, v->peak_open);
 	else
 		fputs("not counted", f);
-	fprintf(f, "</dd><dd class=\"sub\">many from %.0f</dd></div>", th->many_conns);
-	fputs("<div><dt>Gain bound</dt><dd>", f);
+	fprintf(f, "</dd><dd class=\"sub\">many from %.0f</dd>", th->many_conns);
+	put_repeated_dd(f, r, "peak_open", HTML_UNIT_COUNT);
+	fputs("</div><div><dt>Gain bound</dt><dd>", f);
 	if (v->speedup_bound > 0)
 		fprintf(f, "up to %.1f\u00d7", v->speedup_bound);
 	else
 		fputs("\u2014", f);
 	fputs("</dd><dd class=\"sub\">faster, at most</dd></div>", f);
 	fprintf(f, "<div><dt>Threads busy at once</dt><dd>%.1f</dd>"
-		   "<dd class=\"sub\">on average, of %d CPUs</dd></div>",
+		   "<dd class=\"sub\">on average, of %d CPUs</dd>",
 		v->busy_threads, p->cpus);
+	put_repeated_dd(f, r, "busy_threads", HTML_UNIT_DECIMAL);
+	fputs("</div>", f);
 	fputs("<div><dt>Runtime</dt><dd>", f);
 	put_runtime(f, v->runtime[0] ? v->runtime : p->runtime);
 	fputs("</dd></div></dl>", f);
@@ -1122,6 +1197,7 @@ int report_html_write(FILE *f, const struct report *r)
 	write_header(f, r);
 	fputs("<main class=\"wrap\">\n", f);
 	write_verdict(f, r);
+	html_write_gates(f, r);
 	write_decision(f, r);
 	write_time(f, r);
 	err = write_timeline(f, r);

@@ -69,4 +69,29 @@ int html_svg_timeline(FILE *f, const struct profile *p);
 /* A log2 histogram drawn over slots [lo, hi], so rows of a table line up. */
 void html_svg_hist(FILE *f, const __u64 *slots, unsigned int lo, unsigned int hi);
 
+/* Whether the page has a gates section: a gate ran or the command was repeated. */
+bool html_has_gates(const struct report *r);
+
+/*
+ * The gates section (id="gates"): the headline, the rules, the changes
+ * against the baseline and the repeated runs; nothing unless
+ * html_has_gates().
+ */
+void html_write_gates(FILE *f, const struct report *r);
+
+enum html_unit {
+	HTML_UNIT_PERCENT, /* a fraction, shown as 78.0% */
+	HTML_UNIT_NS,
+	HTML_UNIT_COUNT,
+	HTML_UNIT_DECIMAL, /* one decimal */
+};
+
+/*
+ * "median 78.0% (70.1%–80.2%)" of a repeated metric (a canonical path, e.g.
+ * "io_fraction"); NULL when the command was not repeated or the metric was not.
+ */
+const char *html_fmt_repeated(char *buf, size_t len, const struct report *r, const char *path,
+			      enum html_unit unit);
+#define HTML_REPEATED_LEN (3 * HTML_NS_LEN + 32)
+
 #endif /* ADVISOR_REPORTS_HTML_H */

@@ -558,7 +558,9 @@ static void read_connections(struct reader *rd, struct json_object *root, struct
 	read_u64(rd, o, "peak_open", &c->peak_open);
 	read_u64(rd, o, "closed", &c->closed);
 	read_u64(rd, o, "distinct_peers", &c->distinct_peers);
-	read_u64(rd, o, "unix_connected", &c->unix_connected);
+	/* added after the first reports: optional */
+	if (json_object_object_get_ex(o, "unix_connected", NULL))
+		read_u64(rd, o, "unix_connected", &c->unix_connected);
 	leave(rd, mark);
 }
 
@@ -615,7 +617,8 @@ static void read_profile(struct reader *rd, struct json_object *root, struct pro
 	}
 	read_command(rd, root, p);
 	read_bool(rd, root, "attached", &p->attached);
-	read_bool(rd, root, "stopped_at_duration", &p->stopped_at_duration);
+	if (json_object_object_get_ex(root, "stopped_at_duration", NULL))
+		read_bool(rd, root, "stopped_at_duration", &p->stopped_at_duration);
 	o = read_obj(rd, root, "target");
 	if (o) {
 		mark = enter(rd, "target");
