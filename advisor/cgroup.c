@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <mntent.h>
@@ -31,6 +32,30 @@ static int cgroup2_mount(char *buf, size_t len)
 	return e;
 }
 
+/*
+ * An advisor killed with SIGKILL cannot remove its cgroup: the next one
+ * removes those whose advisor is gone (rmdir fails on any still in use).
+ */
+static void remove_stale(const char *mnt)
+{
+	DIR *d = opendir(mnt);
+	struct dirent *de;
+	char path[512];
+	int pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (sscanf(de->d_name, "advisor.%d", &pid) != 1 || pid <= 0)
+			continue;
+		if (!kill(pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", mnt, de->d_name);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
 int cgroup_create(struct run_cgroup *cg, char *err, size_t errlen)
 {
 	char mnt[256];
@@ -43,6 +68,7 @@ int cgroup_create(struct run_cgroup *cg, char *err, size_t errlen)
 		snprintf(err, errlen, "no cgroup v2 mount found");
 		return e;
 	}
+	remove_stale(mnt);
 	snprintf(cg->path, sizeof(cg->path), "%s/advisor.%d", mnt, (int)getpid());
 	if (mkdir(cg->path, 0755) && errno != EEXIST) {
 		e = -errno;

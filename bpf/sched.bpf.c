@@ -352,8 +352,9 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
  * schedstat shows), so they are exact even when the kernel emits no
  * sched_switch for the thread's switch-in, which happens on these VMs
  * (README, "Known limits"). The rest of the episode's wall time is the wait
- * before the wakeup, or, after a preemption, time the guest ran the thread
- * that the kernel did not count (steal): cpu.
+ * before the wakeup; otherwise it is time a hypervisor took from the vCPU
+ * running the thread (steal, which the kernel leaves out of its counters):
+ * CPU contention, so runq after a preemption.
  */
 static __always_inline void close_episode(struct task_struct *t, struct task_state *s, __u64 now)
 {
@@ -389,15 +390,14 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 		break;
 	case TS_AFTER_WAKEUP:
 		st->runq_wakeup_ns += ddelay;
-		st->cpu_ns += rest;
+		st->runq_preempt_ns += rest;
 		if (tot)
-			tot->cpu_ns += rest;
+			tot->runq_ns += rest;
 		break;
 	default:
-		st->runq_preempt_ns += ddelay;
-		st->cpu_ns += rest;
+		st->runq_preempt_ns += ddelay + rest;
 		if (tot)
-			tot->cpu_ns += rest;
+			tot->runq_ns += rest;
 	}
 }
 

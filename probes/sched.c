@@ -267,11 +267,10 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 		break;
 	case TS_AFTER_WAKEUP:
 		st->runq_wakeup_ns += ddelay;
-		st->cpu_ns += rest;
+		st->runq_preempt_ns += rest; /* steal: see close_episode() */
 		break;
 	default:
-		st->runq_preempt_ns += ddelay;
-		st->cpu_ns += rest;
+		st->runq_preempt_ns += ddelay + rest;
 	}
 }
 

@@ -367,6 +367,7 @@ static const char page_css[] =
 	".kpis dd{margin:0;font-size:20px;font-weight:650;font-variant-numeric:tabular-nums;"
 	"overflow-wrap:anywhere}"
 	".kpis dd.sub{font-size:12px;font-weight:400;color:var(--muted)}"
+	".kpis dd small{font-size:13px;font-weight:500;color:var(--muted)}"
 	".basis{font-size:13px;color:var(--muted);margin:8px 0 0;max-width:100ch}"
 	".basis b{font-weight:600}"
 	"figure{margin:0}"
@@ -675,7 +676,7 @@ static void write_verdict(FILE *f, const struct report *r)
 	put_repeated_dd(f, r, "peak_open", HTML_UNIT_COUNT);
 	fputs("</div><div><dt>Gain bound</dt><dd>", f);
 	if (v->speedup_bound > 0)
-		fprintf(f, "up to %.1f\u00d7", v->speedup_bound);
+		fprintf(f, "<small>up to</small> %.1f\u00d7", v->speedup_bound);
 	else
 		fputs("\u2014", f);
 	fputs("</dd><dd class=\"sub\">faster, at most</dd></div>", f);

@@ -29,10 +29,25 @@ static const char *model_text(enum model m)
 	return (unsigned int)m < NR_MODELS && model_names[m] ? model_names[m] : "unknown";
 }
 
-/* A metric path that holds nanoseconds ("duration_ns", "time.blocked_ns.net"). */
+/*
+ * A metric path that holds nanoseconds: a key of it, not a selector's value
+ * in brackets, ends in "_ns" ("duration_ns", "time.blocked_ns.net",
+ * "syscalls[name=read].max_ns").
+ */
 static bool is_ns_path(const char *path)
 {
-	return strstr(path, "_ns") != NULL;
+	int depth = 0;
+
+	for (const char *c = path; *c; c++) {
+		if (*c == '[')
+			depth++;
+		else if (*c == ']' && depth)
+			depth--;
+		else if (!depth && !strncmp(c, "_ns", 3) &&
+			 (c[3] == '\0' || c[3] == '.' || c[3] == '['))
+			return true;
+	}
+	return false;
 }
 
 /* A value for people: a duration for an _ns path, else a short number; "–" when not one. */
@@ -40,7 +55,7 @@ static const char *fmt_value(char *buf, size_t len, const char *path, double v)
 {
 	if (!isfinite(v))
 		snprintf(buf, len, DASH);
-	else if (is_ns_path(path) && v >= 0 && v < 1.8e19)
+	else if (is_ns_path(path) && v >= 0 && v < 9e18)
 		html_fmt_ns(buf, len, (__u64)llround(v));
 	else
 		gate_fmt_short(buf, len, v);
@@ -430,7 +445,7 @@ const char *html_fmt_repeated(char *buf, size_t len, const struct report *r, con
 			snprintf(b[i], sizeof(b[i]), "%.1f%%", v[i] * 100);
 		else if (unit == HTML_UNIT_NS)
 			fmt_value(b[i], sizeof(b[i]), "_ns", v[i]);
-		else if (unit == HTML_UNIT_COUNT && v[i] >= 0)
+		else if (unit == HTML_UNIT_COUNT && v[i] >= 0 && v[i] < 9e18)
 			html_fmt_count(b[i], sizeof(b[i]), (__u64)llround(v[i]));
 		else
 			snprintf(b[i], sizeof(b[i]), "%.1f", v[i]);

@@ -40,7 +40,7 @@ class Dom(HTMLParser):
             self._body = True
         if tag in ("title", "script", "style"):
             self._in = tag
-        if a.get("id") in ("verdict-model", "decision-tree"):
+        if a.get("id") in ("verdict-model", "decision-tree", "gates-head", "repeat"):
             self._stack.append([a["id"], tag, 0])
             self.ids[a["id"]] = ""
         for s in self._stack:
@@ -150,6 +150,18 @@ def main(argv):
             fail("an inconclusive verdict highlights %s" % ", ".join(sorted(taken)))
     elif taken != {model}:
         fail("the tree highlights %s, the verdict is %s" % (sorted(taken), model))
+
+    # the gates section, when a gate ran or the command was repeated (issue 9)
+    if 'id="gates"' in page:
+        head = " ".join(dom.ids.get("gates-head", "").split())
+        if head and not re.fullmatch(r"\W*Gates (passed|FAILED) \(\d+ of \d+\)", head):
+            fail("the gates headline reads %r" % head)
+        if not head and "repeat" not in dom.ids:
+            fail("a gates section with neither a headline nor repeated runs")
+        if "FAILED" in head and not any(
+            t == "tr" and "failed" in a.get("class", "").split() for t, a in dom.tags
+        ):
+            fail("the gates failed but no rule is shown failing")
 
     if hostile:
         text = "".join(dom.text)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
 # Renders an advisor HTML report in headless chromium and checks it: the DOM
-# holds the verdict and the decision tree, the page requests nothing (read
+# holds the verdict and the decision tree (and, when the page has a gates
+# section, a headline that agrees with its rules), the page requests nothing (read
 # from chromium's net log) and breaks no CSP rule, only the page's own script
 # runs, and HOSTILE (a name or argument the target had, e.g.
 # "<script>document.title='PWNED'</script>") shows as text. Also takes a

@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,7 +481,7 @@ Test(html, verdict_shows_its_parts)
 	cr_assert_not_null(strstr(verdict, "Confidence 82%"));
 	cr_assert_not_null(strstr(verdict, "<b>single-threaded</b>"));
 	cr_assert_not_null(strstr(verdict, "CPython"));
-	cr_assert_not_null(strstr(verdict, "up to 6.5\u00d7"));
+	cr_assert_not_null(strstr(verdict, "<small>up to</small> 6.5\u00d7"));
 	cr_assert_not_null(strstr(verdict, "serial waiting that could overlap"));
 	cr_assert_not_null(strstr(verdict, "an event loop (asyncio)"));
 	cr_assert(strstr(verdict, "3.20 ms") < end);
@@ -580,11 +581,281 @@ Test(html, full_disk_is_an_error)
 	profile_free(&r.profile);
 }
 
+/* ---- gates and --repeat (issue 9) ---- */
+
+static void gate_add(struct report *r, const struct gate_rule *g)
+{
+	cr_assert_eq(gate_results_add(&r->gates, g), 0);
+}
+
+/*
+ * --expect async and a policy of limits, all passing; with fail, one more
+ * limit that fails with a hostile message, as a saved report could carry.
+ */
+static void gates_build(struct report *r, bool fail)
+{
+	unsigned int counts[NR_MODELS] = { [MODEL_ASYNC] = 1 };
+	struct gate_rule g;
+
+	r->gates.evaluated = true;
+	snprintf(r->gates.expect, sizeof(r->gates.expect), "async");
+	snprintf(r->gates.policy, sizeof(r->gates.policy), "ci/" HOSTILE ".json");
+	gate_expect(&g, MODEL_ASYNC, r->verdict.model, "", counts, 1, 1);
+	gate_add(r, &g);
+	gate_limit(&g, "io_fraction", 0.78, 0.5, NAN);
+	gate_add(r, &g);
+	if (!fail)
+		return;
+	gate_limit(&g, "syscalls[name=<img src=x>].max_ns", 6e9, NAN, 5e9);
+	snprintf(g.message, sizeof(g.message), "%s \x1b[31m %s", HOSTILE_TITLE, BAD_UTF8);
+	gate_add(r, &g);
+}
+
+/* --baseline: the model changed, a duration grew past its tolerance, a fraction stayed within. */
+static void baseline_build(struct report *r)
+{
+	struct gate_rule g;
+
+	r->gates.evaluated = true;
+	snprintf(r->gates.baseline, sizeof(r->gates.baseline), "base.json");
+	gate_model(&g, MODEL_MULTITHREADING, r->verdict.model);
+	gate_add(r, &g);
+	gate_change(&g, "duration_ns", 1e9, 1.5e9, NAN, 0.2, GATE_WORSE_HIGHER);
+	gate_add(r, &g);
+	gate_change(&g, "io_fraction", 0.5, 0.45, 0.1, NAN, GATE_WORSE_HIGHER);
+	gate_add(r, &g);
+}
+
+/* Five runs, four async and one multithreading; run 3 exited with status 3. */
+static void repeat_build(struct report *r)
+{
+	static const char *const paths[] = { "io_fraction", "wait_p50_ns", "peak_open",
+					     "busy_threads", "verdict.confidence" };
+	static const double io[] = { 0.78, 0.7, 0.8, 0.75, 0.79 };
+
+	cr_assert_eq(repeat_init(&r->repeat, 5, paths, 5), 0);
+	for (unsigned int i = 0; i < 5; i++) {
+		struct repeat_run run = {
+			.model = i == 1 ? MODEL_MULTITHREADING : MODEL_ASYNC,
+			.confidence = 0.8 + i * 0.01,
+			.exited = true,
+			.exit_code = i == 2 ? 3 : 0,
+		};
+		double v[] = { io[i], 3000000.0 + i * 100000, 80 + i, 1.3, run.confidence };
+
+		repeat_set_run(&r->repeat, i, &run, v);
+	}
+	repeat_finish(&r->repeat);
+	r->verdict.model = r->repeat.model;
+}
+
+/* The gates section, as its own string; NULL when the page has none. */
+static char *gates_section(const char *page)
+{
+	const char *at = strstr(page, "<section id=\"gates\"");
+	const char *end = at ? strstr(at, "</section>") : NULL;
+
+	return at && end ? strndup(at, end - at) : NULL;
+}
+
+/* The gates section comes right after the verdict, before the decision tree. */
+static void assert_gates_placed(const char *page)
+{
+	const char *verdict = strstr(page, "<section id=\"verdict\"");
+	const char *gates = strstr(page, "<section id=\"gates\"");
+	const char *decision = strstr(page, "<section id=\"decision\"");
+
+	cr_assert_not_null(gates);
+	cr_assert(verdict && verdict < gates && gates < decision, "gates out of place");
+	cr_assert_eq(count_of(page, "id=\"gates\""), 1);
+	cr_assert_not_null(strstr(page, "<a href=\"#gates\">"), "no link in the contents");
+	cr_assert(is_valid_utf8((const unsigned char *)page));
+}
+
+Test(html, no_gates_no_section)
+{
+	char *page = render_sample(MODEL_ASYNC);
+
+	cr_assert_null(strstr(page, "id=\"gates\""));
+	cr_assert_null(strstr(page, "href=\"#gates\""));
+	cr_assert_null(strstr(page, "Gates "));
+	cr_assert_null(strstr(page, "runs agree"));
+	cr_assert_null(strstr(page, "median "));
+	cr_assert_null(strstr(page, "id=\"target-failed\""));
+	free(page);
+}
+
+Test(html, gates_passed)
+{
+	struct gate_rule g;
+	struct report r;
+	char *page, *sec;
+
+	sample_build(&r, MODEL_ASYNC);
+	gates_build(&r, false);
+	/* "_ns" in a selector's value does not make the metric a duration */
+	gate_limit(&g, "processes[comm=a_ns.b].exit_code", 0, 0, 0);
+	gate_add(&r, &g);
+	page = render(&r);
+	assert_gates_placed(page);
+	sec = gates_section(page);
+	cr_assert_not_null(strstr(sec, "Gates passed <span class=\"dim\">(3 of 3)</span>"));
+	cr_assert_null(strstr(sec, "FAIL"));
+	cr_assert_eq(count_of(sec, "<span class=\"res pass\">\u2713 pass</span>"), 3);
+	cr_assert_null(strstr(sec, " ns</span>"));
+	cr_assert_not_null(strstr(sec, "<b>async</b>"), "the expected model");
+	cr_assert_not_null(strstr(sec, "<span class=\"sub\">limit</span><code>io_fraction</code>"));
+	cr_assert_not_null(strstr(sec, "io_fraction 0.78 is within min 0.5"));
+	cr_assert_not_null(strstr(sec, "&gt;= 0.5"));
+	cr_assert_null(strstr(sec, "id=\"baseline\""), "no baseline was given");
+	cr_assert_null(strstr(sec, "id=\"repeat\""), "not repeated");
+	cr_assert_not_null(strstr(page, "<a href=\"#gates\">Gates</a>"));
+	free(sec);
+	free(page);
+	report_free(&r);
+}
+
+Test(html, gates_failed_hostile_message_escaped)
+{
+	struct report r;
+	char *page, *sec;
+
+	sample_build(&r, MODEL_ASYNC);
+	gates_build(&r, true);
+	page = render(&r);
+	assert_gates_placed(page);
+	sec = gates_section(page);
+	cr_assert_not_null(strstr(sec, "Gates FAILED (1 of 3)</h2>"));
+	cr_assert_not_null(strstr(sec, "<h2 class=\"g-head fail\""));
+	cr_assert_eq(count_of(sec, "<tr class=\"failed\">"), 1);
+	cr_assert_eq(count_of(sec, "\u2717 FAIL"), 1);
+	/* the message, the path and the policy's name are text */
+	cr_assert_not_null(strstr(sec, "&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"));
+	cr_assert_not_null(strstr(sec, "\xe2\x90\x9b[31m"), "ESC shows as a picture");
+	cr_assert_not_null(strstr(sec, "bad\xef\xbf\xbdname"));
+	cr_assert_not_null(strstr(sec, "syscalls<wbr>[name=&lt;img src=x&gt;].<wbr>max_ns"));
+	cr_assert_not_null(strstr(sec, "ci/&lt;script&gt;alert(1)&lt;/script&gt;.json"));
+	cr_assert_eq(count_of(page, "<script"), 1, "only the page's own sorting script");
+	cr_assert_null(strstr(page, "<img"));
+	cr_assert_null(strstr(page, "\x1b"));
+	/* a limit on nanoseconds also reads as durations */
+	cr_assert_not_null(strstr(sec, "<span class=\"sub\">6.00 s</span>"));
+	cr_assert_not_null(strstr(sec, "<span class=\"sub\">at most 5.00 s</span>"));
+	free(sec);
+	free(page);
+	report_free(&r);
+}
+
+Test(html, baseline_changes_table)
+{
+	struct report r;
+	char *page, *sec;
+	const char *table;
+
+	sample_build(&r, MODEL_ASYNC);
+	baseline_build(&r);
+	page = render(&r);
+	assert_gates_placed(page);
+	sec = gates_section(page);
+	cr_assert_not_null(strstr(sec, "Gates FAILED (2 of 3)"));
+	cr_assert_not_null(strstr(sec, "Baseline <code>base.json</code>."));
+	table = strstr(sec, "<table class=\"baseline\" id=\"baseline\">");
+	cr_assert_not_null(table);
+	cr_assert_not_null(strstr(table, "<b>multithreading</b></td><td class=\"num\"><b>async</b>"
+					 "</td><td class=\"num\">changed</td>"));
+	/* old, new, change, allowed and result of a duration */
+	cr_assert_not_null(strstr(table, "<code>duration_ns</code></td>"
+					 "<td class=\"num\" title=\"1000000000\">1.00 s</td>"
+					 "<td class=\"num\" title=\"1500000000\">1.50 s</td>"
+					 "<td class=\"num\">+500 ms<span class=\"sub\">+50.0%</span></td>"
+					 "<td class=\"num\">+200 ms<span class=\"sub\">higher is worse"
+					 "</span></td><td data-v=\"0\"><span class=\"res fail\">"));
+	/* a fraction that went down, the good way: within */
+	cr_assert_not_null(strstr(table, "<td class=\"num\" title=\"0.5\">0.5</td>"
+					 "<td class=\"num\" title=\"0.45\">0.45</td>"
+					 "<td class=\"num\">\u22120.05<span class=\"sub\">\u221210.0%</span>"
+					 "</td><td class=\"num\">+0.1<span class=\"sub\">higher is worse"
+					 "</span></td><td data-v=\"1\"><span class=\"res pass\">"));
+	cr_assert_eq(count_of(table, "<tr class=\"failed\">"), 2);
+	free(sec);
+	free(page);
+	report_free(&r);
+}
+
+Test(html, repeat_agreement_and_medians)
+{
+	struct report r;
+	char *page, *sec;
+	const char *kpis;
+
+	sample_build(&r, MODEL_ASYNC);
+	repeat_build(&r);
+	page = render(&r);
+	assert_gates_placed(page);
+	cr_assert_not_null(strstr(page, "<a href=\"#gates\">Runs</a>"));
+	cr_assert_not_null(strstr(page, "<span class=\"v-agree\">4/5 runs agree</span>"));
+	/* each driver: the shown run's value, then the median (min–max) over the runs */
+	kpis = strstr(page, "<dl class=\"kpis\">");
+	cr_assert_not_null(kpis);
+	cr_assert_not_null(strstr(kpis, "<dd class=\"sub rep\">median 78.0% (70.0%\u201380.0%)"));
+	cr_assert_not_null(strstr(kpis, "median 3.20 ms (3.00 ms\u20133.40 ms)"));
+	cr_assert_not_null(strstr(kpis, "median 82 (80\u201384)"));
+	cr_assert_not_null(strstr(kpis, "median 1.3 (1.3\u20131.3)"));
+	cr_assert_not_null(strstr(page, "median 82.0% (80.0%\u201384.0%)"), "confidence");
+	/* a run of the target failed: said first */
+	cr_assert_not_null(strstr(page, "id=\"target-failed\"><b>The target failed:</b> run 3 "
+					"of 5 exited with status 3"));
+	cr_assert(strstr(page, "id=\"target-failed\"") < strstr(page, "<dl class=\"kpis\">"));
+
+	sec = gates_section(page);
+	cr_assert_not_null(strstr(sec, "<h2 id=\"repeat\">Repeated runs</h2>"));
+	cr_assert_null(strstr(sec, "Gates "), "no gate ran");
+	cr_assert_not_null(strstr(sec, "<b>4/5 runs agree</b> on async (4 async, 1 multithreading)"));
+	cr_assert_eq(count_of(sec, "<tr"), 1 + 5 + 1 + 5, "five runs, five metrics");
+	cr_assert_eq(count_of(sec, "<span class=\"tag\">shown</span>"), 1);
+	cr_assert_not_null(strstr(sec, "exit 3"));
+	free(sec);
+	free(page);
+	report_free(&r);
+}
+
+/* Gates and repeats together: the repeat part is a subsection of the gates. */
+Test(html, gates_with_repeat)
+{
+	struct report r;
+	char *page, *sec;
+
+	sample_build(&r, MODEL_ASYNC);
+	repeat_build(&r);
+	gates_build(&r, true);
+	page = render(&r);
+	assert_gates_placed(page);
+	sec = gates_section(page);
+	cr_assert_not_null(strstr(sec, "Gates FAILED (1 of 3)"));
+	cr_assert_not_null(strstr(sec, "<h3 id=\"repeat\">Repeated runs</h3>"));
+	cr_assert_not_null(strstr(sec, "the gates held the medians"));
+	free(sec);
+	free(page);
+	report_free(&r);
+}
+
+/*
+ * The page tests/browser/check_page.sh renders: the hostile sample, with
+ * gates (one failing with a hostile message) and five repeated runs.
+ */
 Test(html, sample_page)
 {
 	const char *out = getenv("HTML_SAMPLE_OUT");
-	char *page = render_sample(MODEL_ASYNC);
+	struct report r;
+	char *page;
 	FILE *f;
+
+	sample_build(&r, MODEL_ASYNC);
+	repeat_build(&r);
+	gates_build(&r, true);
+	baseline_build(&r);
+	page = render(&r);
+	report_free(&r);
 
 	if (out) {
 		f = fopen(out, "w");
