@@ -893,7 +893,13 @@ static void decide_tree(const struct profile *p, const struct thresholds *t, con
 	speedup(tr, v->model, v);
 	v->already_fits = already_fits(v->model, tr);
 
-	if (!v->already_fits)
+	if (!v->already_fits && v->model == MODEL_MULTIPROCESSING && tr->multiprocess)
+		/* the right model, not yet enough of it (make -j2 with a serial link) */
+		snprintf(v->advice, sizeof(v->advice),
+			 "already multiprocess: keep more processes busy at once (%.1f of %d CPUs "
+			 "in use on average)",
+			 tr->cpu_used, tr->cpus);
+	else if (!v->already_fits)
 		snprintf(v->advice, sizeof(v->advice), "from %s to %s: %s", v->current_model,
 			 model_names[v->model], mechanism(v->model, tr, v->runtime));
 	else if (v->model == MODEL_MULTIPROCESSING)
