@@ -42,7 +42,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRC
 
 DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
 	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
-	chromium iproute2 git libxml2-utils
+	chromium iproute2 git libclang-rt-dev libxml2-utils
 
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:
@@ -126,7 +126,8 @@ test-browser: $(OUTPUT)/unit-tests $(BIN) $(WORKLOADS)
 	cmp $(OUTPUT)/demo.html $(OUTPUT)/demo-again.html
 	tests/browser/check_page.sh $(OUTPUT)/demo.html
 
-test: test-unit test-cli test-browser test-integration
+# everything CI runs: the tests, again under ASan + UBSan, and a bounded fuzz of the report reader
+test: test-unit test-cli test-browser test-integration test-asan fuzz
 
 # ASan + UBSan over the unit, CLI and integration tests (BIN= keeps the binaries apart)
 test-asan:
@@ -149,3 +150,11 @@ install: $(BIN)
 
 clean:
 	rm -rf $(OUTPUT) .output-asan bin demo-report.json demo-report.html
+
+# test-scale-full: the scale tests at full size (100,000 processes, 10-minute run); not in CI
+test-scale-full: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
+	ADVISOR_SCALE=full ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
+		$(OUTPUT)/integration-tests --jobs 1 --filter 'scale/*'
+
+# make fuzz: libFuzzer over the report reader for FUZZ_SECONDS (60)
+include tests/fuzz/fuzz.mk

@@ -317,7 +317,7 @@ int attach_profile(const struct options *o, struct profile *prof, int *fail)
 	 */
 	e = probes_open(&ss.probes, &po, err, sizeof(err));
 	if (e) {
-		fprintf(stderr, "advisor: %s\n", err);
+		run_probes_error(e, err);
 		*fail = EXIT_ENV;
 		return e;
 	}

@@ -212,7 +212,7 @@ int cli_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_THRESHOLD:
 			if (thresholds_set(&o->thresholds, optarg))
-				return usage_error("bad --threshold '%s': see 'advisor --help' for names",
+				return usage_error("bad --threshold '%s': unknown name or bad value",
 						   optarg);
 			break;
 		case OPT_REPEAT:

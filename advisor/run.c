@@ -50,13 +50,26 @@ int run_check_env(char *err, size_t errlen)
 	return 0;
 }
 
+void run_probes_error(int e, const char *err)
+{
+	if ((e == -EPERM || e == -EACCES) && geteuid() != 0)
+		fprintf(stderr,
+			"advisor: %s: run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN\n",
+			err);
+	else if (e == -EACCES)
+		fprintf(stderr, "advisor: %s: the kernel's verifier refused it (-v shows its log)\n",
+			err);
+	else
+		fprintf(stderr, "advisor: %s\n", err);
+}
+
 int run_profile(const struct options *o, struct profile *prof, int *fail)
 {
 	struct session rs = { .o = o, .prof = prof, .is_parent = true };
 	struct target target = { .hold_fd = -1, .err_fd = -1 };
 	struct probes_opts po = { .syscalls = o->syscalls, .cgroup_fd = -1,
 				  .verbose = o->verbosity > 0 };
-	char err[512], path[4096];
+	char err[512], cg_err[512] = "", path[4096];
 	sigset_t mask, old;
 	enum session_end end;
 	int e;
@@ -94,26 +107,19 @@ int run_profile(const struct options *o, struct profile *prof, int *fail)
 		return e;
 	}
 
-	if (cgroup_create(&rs.cg, err, sizeof(err))) {
-		if (o->verbosity >= 0)
-			fprintf(stderr, "advisor: %s; connections are not counted\n", err);
-	} else {
+	/* said only once the probes load: without BPF rights, that is the one line */
+	if (cgroup_create(&rs.cg, cg_err, sizeof(cg_err)))
+		rs.cg.fd = -1;
+	else
 		po.cgroup_fd = rs.cg.fd;
-	}
 	e = probes_open(&rs.probes, &po, err, sizeof(err));
 	if (e) {
-		if ((e == -EPERM || e == -EACCES) && geteuid() != 0)
-			fprintf(stderr,
-				"advisor: %s: run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN\n",
-				err);
-		else if (e == -EACCES)
-			fprintf(stderr, "advisor: %s: the kernel's verifier refused it (-v shows its log)\n",
-				err);
-		else
-			fprintf(stderr, "advisor: %s\n", err);
+		run_probes_error(e, err);
 		*fail = EXIT_ENV;
 		goto out_cgroup;
 	}
+	if (po.cgroup_fd < 0 && o->verbosity >= 0)
+		fprintf(stderr, "advisor: %s; connections are not counted\n", cg_err);
 	if (po.cgroup_fd >= 0)
 		prof->conns.tcp_counted = true;
 

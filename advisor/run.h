@@ -18,4 +18,7 @@ int run_check_output(const char *path);
 /* 0 when the kernel has what the probes need; else a reason in err. */
 int run_check_env(char *err, size_t errlen);
 
+/* The one line for probes_open()'s failure e (with its reason err): what rights are needed. */
+void run_probes_error(int e, const char *err);
+
 #endif /* ADVISOR_RUN_H */

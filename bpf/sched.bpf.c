@@ -53,6 +53,24 @@ struct {
 	__type(value, struct proc_info);
 } proc_infos SEC(".maps");
 
+/*
+ * A thread's account leaves thread_stats (and a leader's process info
+ * proc_infos) the moment it dies, into these queues that user space empties
+ * every 100 ms: its tid or pid may be reused before then, and the new
+ * thread's entry must not overwrite the dead one's.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, MAX_THREADS);
+	__type(value, struct thread_stats);
+} dead_threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, MAX_PROCS);
+	__type(value, struct proc_info);
+} dead_procs SEC(".maps");
+
 /* index cause * 2 + internal */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -116,9 +134,13 @@ static __always_inline __u32 parent_tgid(struct task_struct *t)
 
 static __always_inline struct thread_stats *stats_create(struct task_struct *t, __u64 now)
 {
-	struct thread_stats z = {};
+	struct thread_stats z = {}, *old;
 	__u32 tid = t->pid;
 
+	/* a dead thread's account the queue could not take, its tid reused: lost, counted */
+	old = bpf_map_lookup_elem(&thread_stats, &tid);
+	if (old && old->exited)
+		count_drop();
 	z.pid = t->tgid;
 	z.tid = tid;
 	z.ppid = parent_tgid(t);
@@ -415,11 +437,22 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	now = bpf_ktime_get_ns();
 	close_episode(prev, s, now);
 	if (prev_state & TASK_DEAD_STATE) {
+		__u32 tid = prev->pid;
+
 		s->state = TS_DEAD;
 		st = stats_get(prev, now);
 		if (st) {
 			st->exited = 1;
 			st->end_ns = now;
+			/* full queue: it stays here, for the drain's slower path */
+			if (!bpf_map_push_elem(&dead_threads, st, 0))
+				bpf_map_delete_elem(&thread_stats, &tid);
+		}
+		if (tid == prev->tgid) {
+			struct proc_info *pi = bpf_map_lookup_elem(&proc_infos, &tid);
+
+			if (pi && !bpf_map_push_elem(&dead_procs, pi, 0))
+				bpf_map_delete_elem(&proc_infos, &tid);
 		}
 	} else if (!preempt && (prev_state & TASK_BLOCKING_BITS)) {
 		classify_wait(prev, s, prev_state);
@@ -546,8 +579,11 @@ int BPF_PROG(on_sched_process_exit, struct task_struct *p)
 	if (!s)
 		return 0;
 	st = stats_get(p, bpf_ktime_get_ns());
-	if (st)
+	if (st) {
 		st->exit_code = BPF_CORE_READ(p, exit_code);
+		/* threads rename themselves (prctl PR_SET_NAME): keep the last name */
+		bpf_probe_read_kernel_str(st->comm, sizeof(st->comm), p->comm);
+	}
 	return 0;
 }
 

@@ -281,9 +281,23 @@ static int drain(struct probe_sched *s, bool all)
 	__u32 key, next, *done = NULL;
 	size_t nr_done = 0, cap_done = 0;
 	struct thread_stats st;
+	int qfd = bpf_map__fd(s->skel->maps.dead_threads);
+	int pfd = bpf_map__fd(s->skel->maps.dead_procs);
+	struct proc_info pi;
 	void *prev = NULL;
 	int e = 0;
 
+	/* processes first: a leader's info must be logged before a later one of its pid */
+	while (!bpf_map_lookup_and_delete_elem(pfd, NULL, &pi)) {
+		if (grow((void **)&s->procs, &s->cap_procs, s->nr_procs + 1, sizeof(pi))) {
+			s->oom = true;
+			return -ENOMEM;
+		}
+		s->procs[s->nr_procs++] = pi;
+	}
+	while (!bpf_map_lookup_and_delete_elem(qfd, NULL, &st))
+		if (log_thread(s, &st))
+			return -ENOMEM;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
@@ -395,11 +409,32 @@ static int cmp_thread(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
+/* by pid, then in the order logged: a reused pid's processes in the order they lived */
 static int cmp_proc(const void *a, const void *b)
 {
-	const struct proc_info *x = a, *y = b;
+	const struct proc_info *const *x = a, *const *y = b;
 
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	if ((*x)->pid != (*y)->pid)
+		return (*x)->pid < (*y)->pid ? -1 : 1;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* The generation-th process info logged for pid, or NULL. */
+static const struct proc_info *proc_of(struct proc_info *const *order, size_t n, __u32 pid,
+				       size_t generation)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (order[mid]->pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	lo += generation;
+	return lo < n && order[lo]->pid == pid ? order[lo] : NULL;
 }
 
 static __u64 rel(__u64 t, __u64 base)
@@ -416,25 +451,44 @@ static char *strndup_or_null(const char *s, size_t n)
 static int build_processes(struct probe_sched *s, struct profile *prof)
 {
 	struct process_profile *procs = NULL;
-	size_t nr = 0, cap = 0;
+	struct proc_info **order = calloc(s->nr_procs + 1, sizeof(*order));
+	size_t nr = 0, cap = 0, generation = 0;
 
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nr_procs; i++)
+		order[i] = &s->procs[i];
 	qsort(s->threads, s->nr_threads, sizeof(*s->threads), cmp_thread);
-	qsort(s->procs, s->nr_procs, sizeof(*s->procs), cmp_proc);
+	qsort(order, s->nr_procs, sizeof(*order), cmp_proc);
 	for (size_t i = 0; i < s->nr_threads;) {
 		size_t j = i;
 		struct process_profile *p;
-		struct proc_info key = { .pid = s->threads[i].pid }, *pi;
+		struct proc_info key = { .pid = s->threads[i].pid };
+		const struct proc_info *pi;
+		bool leader = false;
 
-		while (j < s->nr_threads && s->threads[j].pid == s->threads[i].pid)
+		/* a second leader of the same pid starts the next process to hold it */
+		while (j < s->nr_threads && s->threads[j].pid == key.pid) {
+			bool is_leader = s->threads[j].tid == key.pid;
+
+			if (is_leader && leader)
+				break;
+			leader |= is_leader;
 			j++;
-		if (grow((void **)&procs, &cap, nr + 1, sizeof(*procs)))
+		}
+		generation = nr && procs[nr - 1].pid == key.pid ? generation + 1 : 0;
+		if (grow((void **)&procs, &cap, nr + 1, sizeof(*procs))) {
+			free(order);
 			return -ENOMEM;
+		}
 		p = &procs[nr++];
 		memset(p, 0, sizeof(*p));
 		p->pid = key.pid;
 		p->threads = calloc(j - i, sizeof(*p->threads));
-		if (!p->threads)
+		if (!p->threads) {
+			free(order);
 			return -ENOMEM;
+		}
 		p->exit_code = -1;
 		p->ppid = s->threads[i].ppid;
 		memcpy(p->comm, s->threads[i].comm, COMM_LEN);
@@ -475,7 +529,7 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 		}
 		if (p->start_ns == ~0ULL)
 			p->start_ns = 0;
-		pi = bsearch(&key, s->procs, s->nr_procs, sizeof(*s->procs), cmp_proc);
+		pi = proc_of(order, s->nr_procs, key.pid, generation);
 		if (pi) {
 			p->exe = strndup_or_null(pi->exe, EXE_LEN);
 			p->argv0 = strndup_or_null(pi->argv0, ARGV0_LEN);
@@ -484,6 +538,7 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 		}
 		i = j;
 	}
+	free(order);
 	prof->processes = procs;
 	prof->nr_processes = nr;
 	return 0;

@@ -726,12 +726,15 @@ static void read_thresholds(struct reader *rd, struct json_object *root, struct 
 	if (!o)
 		return;
 	mark = enter(rd, "thresholds");
-	read_double(rd, o, "io_bound_min", &t->io_bound_min);
-	read_double(rd, o, "slow_wait_ms", &t->slow_wait_ms);
-	read_double(rd, o, "many_conns", &t->many_conns);
-	read_double(rd, o, "busy_min", &t->busy_min);
-	read_double(rd, o, "min_duration_ms", &t->min_duration_ms);
-	read_double(rd, o, "asleep_min", &t->asleep_min);
+	for (int i = 0; i < NR_THRESHOLDS; i++) {
+		const struct threshold_def *def = &threshold_defs[i];
+		double *x = (double *)((char *)t + def->offset);
+
+		read_double(rd, o, def->name, x);
+		/* what --threshold refuses must not reach the decision from a file either */
+		if (!rd->failed && !(*x >= 0 && *x <= def->max_value))
+			key_fail(rd, def->name, "is out of range");
+	}
 	leave(rd, mark);
 }
 

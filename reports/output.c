@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "report.h"
 
@@ -18,8 +19,14 @@ enum report_format report_format_of(const char *path)
 		return REPORT_JSON;
 	dot = strrchr(path, '.');
 	slash = strrchr(path, '/');
-	if (!dot || (slash && dot < slash))
+	if (!dot || (slash && dot < slash)) {
+		struct stat st;
+
+		/* /dev/stdout, /dev/full, a shell's >(jq .): a stream takes JSON */
+		if (!stat(path, &st) && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+			return REPORT_JSON;
 		return REPORT_UNKNOWN;
+	}
 	if (!strcasecmp(dot, ".json"))
 		return REPORT_JSON;
 	if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
