@@ -22,6 +22,8 @@
 #   BENCH_GETPPID_SLOW [40000]  BENCH_PINGPONG_SLOW [10000]
 #   BENCH_CONNECT_SLOW [1000]   (counts under strace and perf trace)
 #   BENCH_WAIT [90]  seconds, in all, the bench may wait for a quiet machine
+#                    or re-run disturbed samples (see below); raise it on a
+#                    busy machine for cleaner figures at the price of time
 #   BENCH_CPU [last CPU]  the CPU every storm is pinned to (taskset), so that
 #                    a ping-pong is always two switches on one CPU and never
 #                    sometimes cross-CPU wake-ups; "none" leaves them free
@@ -117,13 +119,15 @@ fmt() { # fmt PRINTF_FORMAT VALUE
 	if [ "$2" = NA ]; then printf "%s" NA; else printf "$1" "$2"; fi
 }
 
-# This box may be shared. Before each sample, wait until no other advisor
-# runs (its probes tax every process) and the CPUs are idle; after it,
-# compare the CPU time the whole machine spent during the sample with what
-# the command itself used (walltime's rusage): when something else took more
-# than a tenth of the sample's length, run it again (up to 3 times). Both
-# draw on one budget, BENCH_WAIT seconds for the whole bench; samples kept
-# although not clean once it is spent are counted and reported.
+# This box may be shared, and on a 2-vCPU VM a busy neighbour CPU slows a
+# storm by 25 % even in its own CPU time. Before each sample, wait until no
+# other advisor runs (its probes tax every process) and the CPUs are idle;
+# after it, compare the CPU time the whole machine spent during the sample
+# with what the command itself used (walltime's rusage): when something else
+# took more than a tenth of the sample's length, run it again (up to 3
+# times). Both draw on one budget, BENCH_WAIT seconds for the whole bench;
+# samples kept although not clean once it is spent are counted and
+# reported. On a busy machine, a larger BENCH_WAIT gives cleaner figures.
 WAIT_LEFT=$((${BENCH_WAIT:-90} * 1000)) # ms
 TICK_NS=$((1000000000 / $(getconf CLK_TCK)))
 NCPU=$(nproc)
@@ -176,8 +180,13 @@ measure() {
 		b1=$(busy_ns)
 		read -r wall _ _ cpu <"$tmp/w"
 		other=$((b1 - b0 - cpu))
-		# rusage and /proc/stat disagree by a few ticks: allow 3 a CPU
-		[ "$other" -gt $((wall / 10 + 3 * TICK_NS * NCPU)) ] && clean=0
+		# rusage and /proc/stat disagree by a few ticks: allow 3 a CPU. Under
+		# strace and perf trace they disagree by far more (tracer and tracee
+		# hand the CPU to and fro; perf's kernel side): trust wait_quiet there
+		case $mode in
+		strace | perf) ;;
+		*) [ "$other" -gt $((wall / 10 + 3 * TICK_NS * NCPU)) ] && clean=0 ;;
+		esac
 		[ $clean = 1 ] && break
 		[ "$WAIT_LEFT" -le 0 ] && break
 		[ $try -lt 3 ] && retried=$((retried + 1))
@@ -291,7 +300,7 @@ done
 # advisor's own VmRSS and VmHWM polled every 0.5 s: the first sample after
 # 1 s and the last one before it exits
 rss_run() {
-	local secs=$1 wt adv= i v first= last= hwm=
+	local secs=$1 wt adv='' i v first='' last='' hwm=''
 	"$WALLTIME" "$tmp/rss.$secs" "$ADVISOR" run -q -- sleep "$secs" >/dev/null 2>"$tmp/rss.err" &
 	wt=$!
 	for i in $(seq 100); do
@@ -329,8 +338,9 @@ echo
 echo "==== results: medians of $REPS repeats"
 echo "  loop: the storm's own timed loop (wall clock; the tool's start-up and exit left out);"
 echo "  spread: half the range of the repeats, around the median; ratio and +ns from the loop;"
-echo "  cpu: the storm's own user+system time per op, as a ratio to bare (hardly moved by other"
-echo "  load on a shared machine; not shown for strace and perf, whose cost is in the tracer);"
+echo "  cpu: the storm's own user+system time per op, as a ratio to bare (the cross-check: no"
+echo "  start-up, no time of other processes; not shown for strace and perf, whose cost is in"
+echo "  the tracer);"
 echo "  wall: the whole command, fork to reap (start-up included), per op, as a ratio to bare"
 declare -A RATIO ADDED CRATIO CADDED
 for storm in getppid pingpong connect; do
@@ -421,8 +431,8 @@ met() { # met VALUE AWK_CONDITION_ON_v
 }
 echo
 echo "==== summary vs the goals of issue 6 (loop = wall clock of the storm's own loop; cpu = its"
-echo "     own CPU time, the cross-check on a shared machine; 'met' is judged on the loop figure)"
-row() { printf "  %-42s %11s %9s   %-24s %s\n" "$@"; }
+echo "     own CPU time, the cross-check; 'met' is judged on the loop figure)"
+row() { printf "  %-40s %15s %9s   %-24s %s\n" "$@"; }
 row figure "loop" "cpu" goal met
 for storm in getppid pingpong connect; do
 	case $storm in
@@ -467,6 +477,9 @@ if [ "$LONG" != 0 ]; then
 	p60=$(median rss.60.peak)
 	row "peak RSS kB, 5 s run -> 60 s run" "$p5 -> $p60" - "flat (<= +1 MiB)" \
 		"$(met "$(calc "$p60 - $p5")" "v <= 1024")"
+	r1=$(median rss.60.first) r2=$(median rss.60.last)
+	row "VmRSS kB of the 60 s run, 1 s -> end" "$r1 -> $r2" - "flat (<= +1 MiB)" \
+		"$(met "$(calc "$r2 - $r1")" "v <= 1024")"
 else
 	row "peak RSS kB, 5 s run" "$p5" - "flat (60 s run skipped)" -
 fi
@@ -474,4 +487,8 @@ echo
 echo "bench took $t_total s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "samples: $samples; re-run because something else used the CPUs meanwhile: $retried;" \
 	"kept although not clean (BENCH_WAIT=${BENCH_WAIT:-90} s budget spent): $noisy"
+if [ $((noisy * 10)) -gt "$samples" ]; then
+	echo "warning: other load disturbed these figures; for clean ones run again on a quiet"
+	echo "         machine, or with a larger BENCH_WAIT (e.g. 900)"
+fi
 exit 0
