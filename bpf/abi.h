@@ -16,6 +16,8 @@
 #define MAX_THREADS 65536
 #define MAX_PROCS 32768
 #define MAX_PEERS 16384
+/* deaths between two drains (100 ms); more wait in thread_stats for the next */
+#define MAX_DEAD_QUEUE 8192
 #define COMM_LEN 16
 #define EXE_LEN 128
 #define ARGV0_LEN 64

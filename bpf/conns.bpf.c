@@ -19,6 +19,7 @@ struct conn_totals conns = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, MAX_PEERS);
 	__type(key, struct peer_key);
 	__type(value, __u8);

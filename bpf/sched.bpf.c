@@ -39,8 +39,10 @@ const volatile __u8 syscall_class[MAX_SYSCALLS] = {};
 #define AF_INET 2
 #define AF_INET6 10
 
+/* not preallocated: creating 65536 entries up front costs start-up time */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, MAX_THREADS);
 	__type(key, __u32);
 	__type(value, struct thread_stats);
@@ -48,6 +50,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, MAX_PROCS);
 	__type(key, __u32);
 	__type(value, struct proc_info);
@@ -61,13 +64,13 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_QUEUE);
-	__uint(max_entries, MAX_THREADS);
+	__uint(max_entries, MAX_DEAD_QUEUE);
 	__type(value, struct thread_stats);
 } dead_threads SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_QUEUE);
-	__uint(max_entries, MAX_PROCS);
+	__uint(max_entries, MAX_DEAD_QUEUE);
 	__type(value, struct proc_info);
 } dead_procs SEC(".maps");
 

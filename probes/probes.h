@@ -93,7 +93,8 @@ int probe_sched_collect(struct probe_sched *s, struct profile *prof);
 __u64 probe_sched_misses(struct probe_sched *s);
 void probe_sched_destroy(struct probe_sched *s);
 
-int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, size_t errlen);
+int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, int cgroup_fd, char *err,
+			size_t errlen);
 int probe_syscalls_collect(struct probe_syscalls *s, struct profile *prof);
 __u64 probe_syscalls_misses(struct probe_syscalls *s);
 void probe_syscalls_destroy(struct probe_syscalls *s);
@@ -101,6 +102,13 @@ void probe_syscalls_destroy(struct probe_syscalls *s);
 int probe_conns_open(struct probe_conns **out, int cgroup_fd, char *err, size_t errlen);
 int probe_conns_collect(struct probe_conns *c, struct profile *prof);
 void probe_conns_destroy(struct probe_conns *c);
+
+/*
+ * Reads every entry of a per-CPU array in one batch: values gets
+ * max_entries * ncpus values of value_size (8-byte aligned) each.
+ */
+int probe_percpu_array_read(int fd, __u32 max_entries, size_t value_size, int ncpus,
+			    void *values);
 
 /* Recursion misses of a loaded program: events the kernel skipped. */
 __u64 probe_prog_misses(int prog_fd);

@@ -352,7 +352,7 @@ static void hist_merge(struct wait_hist *into, const struct wait_hist *h)
 
 static int collect_waits(struct probe_sched *s, struct profile *prof)
 {
-	struct wait_hist *v = calloc(s->ncpus, sizeof(*v));
+	struct wait_hist *v = calloc(s->ncpus, sizeof(*v)), *all;
 	int cfd = bpf_map__fd(s->skel->maps.cause_hists);
 	int sfd = bpf_map__fd(s->skel->maps.syscall_waits);
 	struct wait_hist h;
@@ -374,16 +374,17 @@ static int collect_waits(struct probe_sched *s, struct profile *prof)
 	}
 	prof->nr_syscall_waits = 0;
 	prof->syscall_waits = calloc(MAX_SYSCALLS, sizeof(*prof->syscall_waits));
-	if (!prof->syscall_waits) {
+	all = calloc((size_t)MAX_SYSCALLS * s->ncpus, sizeof(*all));
+	if (!prof->syscall_waits || !all || probe_percpu_array_read(sfd, MAX_SYSCALLS, sizeof(*all),
+								    s->ncpus, all)) {
+		free(all);
 		free(v);
 		return -ENOMEM;
 	}
 	for (__u32 nr = 0; nr < MAX_SYSCALLS; nr++) {
 		struct syscall_stat *ss;
 
-		if (bpf_map_lookup_elem(sfd, &nr, v))
-			continue;
-		percpu_hist_sum(v, s->ncpus, &h);
+		percpu_hist_sum(all + (size_t)nr * s->ncpus, s->ncpus, &h);
 		if (!h.count)
 			continue;
 		ss = &prof->syscall_waits[prof->nr_syscall_waits++];
@@ -394,6 +395,7 @@ static int collect_waits(struct probe_sched *s, struct profile *prof)
 		ss->max_ns = h.max_ns;
 		memcpy(ss->hist, h.slots, sizeof(ss->hist));
 	}
+	free(all);
 	free(v);
 	return 0;
 }

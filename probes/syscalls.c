@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -16,7 +17,8 @@ struct probe_syscalls {
 	int ncpus;
 };
 
-int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, size_t errlen)
+int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, int cgroup_fd, char *err,
+			size_t errlen)
 {
 	struct probe_syscalls *s = calloc(1, sizeof(*s));
 	int e;
@@ -29,6 +31,13 @@ int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, siz
 		e = -errno;
 		snprintf(err, errlen, "cannot open syscall probe: %s", strerror(-e));
 		goto out_free;
+	}
+	if (cgroup_fd >= 0) {
+		struct stat st;
+
+		/* a cgroup v2 directory's inode number is its cgroup id */
+		if (!fstat(cgroup_fd, &st))
+			s->skel->rodata->tree_cgroup_id = st.st_ino;
 	}
 	/* share the tree's membership with the scheduler probes */
 	e = bpf_map__reuse_fd(s->skel->maps.tree, tree_fd);
@@ -80,19 +89,24 @@ int probe_syscalls_collect(struct probe_syscalls *s, struct profile *prof)
 	}
 	prof->syscalls_enabled = true;
 	prof->nr_syscalls = 0;
+	free(v);
+	v = calloc((size_t)MAX_SYSCALLS * s->ncpus, sizeof(*v));
+	if (!v || probe_percpu_array_read(fd, MAX_SYSCALLS, sizeof(*v), s->ncpus, v)) {
+		free(v);
+		return -ENOMEM;
+	}
 	for (__u32 nr = 0; nr < NOT_IN_SYSCALL; nr++) {
 		struct syscall_stat ss = { .nr = nr };
+		const struct syscall_hist *pc = v + (size_t)nr * s->ncpus;
 
-		if (bpf_map_lookup_elem(fd, &nr, v))
-			continue;
 		for (int c = 0; c < s->ncpus; c++) {
-			ss.count += v[c].count;
-			ss.errors += v[c].errors;
-			ss.total_ns += v[c].total_ns;
-			if (v[c].max_ns > ss.max_ns)
-				ss.max_ns = v[c].max_ns;
+			ss.count += pc[c].count;
+			ss.errors += pc[c].errors;
+			ss.total_ns += pc[c].total_ns;
+			if (pc[c].max_ns > ss.max_ns)
+				ss.max_ns = pc[c].max_ns;
 			for (int k = 0; k < MAX_SLOTS; k++)
-				ss.hist[k] += v[c].slots[k];
+				ss.hist[k] += pc[c].slots[k];
 		}
 		if (!ss.count)
 			continue;
