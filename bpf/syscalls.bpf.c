@@ -16,19 +16,6 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/*
- * The run's cgroup v2 id, 0 when there is none (attach): a cheaper first
- * test than the task-storage lookup, paid by every syscall on the machine.
- */
-const volatile __u64 tree_cgroup_id = 0;
-
-static __always_inline struct task_state *member(void)
-{
-	if (tree_cgroup_id && bpf_get_current_cgroup_id() != tree_cgroup_id)
-		return NULL;
-	return tree_state(bpf_get_current_task_btf());
-}
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, MAX_SYSCALLS);
@@ -39,7 +26,7 @@ struct {
 SEC("raw_tp/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_state *s = member();
+	struct task_state *s = tree_state(bpf_get_current_task_btf());
 	struct syscall_hist *h;
 	__u32 nr;
 
@@ -58,7 +45,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_state *s = member();
+	struct task_state *s = tree_state(bpf_get_current_task_btf());
 	struct syscall_hist *h;
 	__u64 ns;
 	__u32 nr, slot;

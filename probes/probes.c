@@ -57,8 +57,8 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 			strcat(p->mode, "+sockops");
 	}
 	if (o->syscalls) {
-		if (probe_syscalls_open(&p->syscalls, probe_sched_tree_fd(p->sched), o->cgroup_fd,
-					why, sizeof(why)))
+		if (probe_syscalls_open(&p->syscalls, probe_sched_tree_fd(p->sched), why,
+					sizeof(why)))
 			fprintf(stderr, "advisor: %s; no per-syscall table\n", why);
 		else
 			strcat(p->mode, "+syscalls");

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -17,8 +16,7 @@ struct probe_syscalls {
 	int ncpus;
 };
 
-int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, int cgroup_fd, char *err,
-			size_t errlen)
+int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, size_t errlen)
 {
 	struct probe_syscalls *s = calloc(1, sizeof(*s));
 	int e;
@@ -31,13 +29,6 @@ int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, int cgroup_fd,
 		e = -errno;
 		snprintf(err, errlen, "cannot open syscall probe: %s", strerror(-e));
 		goto out_free;
-	}
-	if (cgroup_fd >= 0) {
-		struct stat st;
-
-		/* a cgroup v2 directory's inode number is its cgroup id */
-		if (!fstat(cgroup_fd, &st))
-			s->skel->rodata->tree_cgroup_id = st.st_ino;
 	}
 	/* share the tree's membership with the scheduler probes */
 	e = bpf_map__reuse_fd(s->skel->maps.tree, tree_fd);
