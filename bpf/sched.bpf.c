@@ -164,28 +164,34 @@ static __always_inline struct thread_stats *stats_get(struct task_struct *t, __u
 	return st ? st : stats_create(t, now);
 }
 
-static __always_inline bool is_loopback_sock(struct socket *sock)
+/*
+ * A typed view of a kernel pointer read as a number (Linux 6.2): loads through
+ * it are direct, much cheaper than a bpf_probe_read_kernel() call each.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+static __always_inline bool is_loopback_sock(struct sock *sk)
 {
-	struct sock *sk = BPF_CORE_READ(sock, sk);
 	__u16 family;
 
 	if (!sk)
 		return false;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	family = sk->__sk_common.skc_family;
 	if (family == AF_UNIX)
 		return true;
 	if (family == AF_INET) {
-		__u32 daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__u32 daddr = sk->__sk_common.skc_daddr;
 
 		/* a listener has no peer: judge it by its bound address */
 		if (!daddr)
-			daddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+			daddr = sk->__sk_common.skc_rcv_saddr;
 		return daddr == 0 || (daddr & 0xff) == 127;
 	}
 	if (family == AF_INET6) {
-		struct in6_addr a = BPF_CORE_READ(sk, __sk_common.skc_v6_daddr);
-		__u32 w0 = a.in6_u.u6_addr32[0], w1 = a.in6_u.u6_addr32[1];
-		__u32 w2 = a.in6_u.u6_addr32[2], w3 = a.in6_u.u6_addr32[3];
+		__u32 w0 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[0];
+		__u32 w1 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[1];
+		__u32 w2 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[2];
+		__u32 w3 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[3];
 
 		if (!w0 && !w1 && !w2 && (w3 == bpf_htonl(1) || !w3))
 			return true;
@@ -198,26 +204,28 @@ static __always_inline bool is_loopback_sock(struct socket *sock)
 /* The cause of a wait in an fd-based syscall, from the kind of file behind fd. */
 static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loopback)
 {
-	struct files_struct *files = BPF_CORE_READ(t, files);
+	struct files_struct *files = t->files;
 	struct fdtable *fdt;
-	struct file **fds;
-	struct file *f = NULL;
-	unsigned int max_fds;
+	unsigned long fptr = 0;
+	struct file *f;
+	struct socket *sock;
 	umode_t mode;
 
 	if (!files || fd < 0)
 		return CAUSE_OTHER;
-	fdt = BPF_CORE_READ(files, fdt);
-	max_fds = BPF_CORE_READ(fdt, max_fds);
-	if ((unsigned long)fd >= max_fds)
+	fdt = files->fdt;
+	if (!fdt || (unsigned long)fd >= fdt->max_fds)
 		return CAUSE_OTHER;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+	/* an array of pointers: the one element still takes a probe read */
+	if (bpf_probe_read_kernel(&fptr, sizeof(fptr), (void *)fdt->fd + fd * sizeof(fptr)) ||
+	    !fptr)
 		return CAUSE_OTHER;
-	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	f = bpf_rdonly_cast((void *)fptr, bpf_core_type_id_kernel(struct file));
+	mode = f->f_inode->i_mode;
 	switch (mode & S_IFMT) {
 	case S_IFSOCK:
-		*loopback = is_loopback_sock((struct socket *)BPF_CORE_READ(f, private_data));
+		sock = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
+		*loopback = is_loopback_sock(sock->sk);
 		return CAUSE_NET;
 	case S_IFREG:
 	case S_IFBLK:
@@ -234,8 +242,8 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 					  unsigned int prev_state)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	long nr = BPF_CORE_READ(regs, orig_ax);
-	long arg0 = BPF_CORE_READ(regs, di);
+	long nr = regs->orig_ax;
+	long arg0 = regs->di;
 	__u32 cls;
 
 	s->loopback = 0;
@@ -410,6 +418,15 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 	st->cpu_ns += dcpu;
 	switch (s->state) {
 	case TS_BLOCKED:
+		/*
+		 * sched_waking runs on the waker's CPU, beside this thread's own
+		 * switch-out: when it saw the thread still running but wrote
+		 * after the switch-out had looked, its note is in early_wake.
+		 */
+		if (!(s->wake & WAKE_SEEN)) {
+			s->wake = s->early_wake;
+			s->early_wake = 0;
+		}
 		st->runq_wakeup_ns += ddelay;
 		account_blocked(st, tot, s, rest);
 		break;
