@@ -94,7 +94,7 @@ $(BIN): $(MAIN_OBJ) $(OUTPUT)/libadvisor.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/workloads/%: tests/workloads/%.c | $(OUTPUT)/workloads
+$(OUTPUT)/workloads/%: tests/workloads/%.c tests/workloads/truth.h | $(OUTPUT)/workloads
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -Wall -D_GNU_SOURCE $< -o $@ -lpthread -lm
 

@@ -14,19 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
+#include "truth.h"
 
 static uint64_t now_ns(void)
 {

@@ -14,24 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "truth.h"
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long long acquisitions, lock_wait_ns;
 static uint64_t deadline;
 static long hold_us = 200;
-
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
 
 static uint64_t now_ns(void)
 {

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "truth.h"
+
 #define MSG 64
 
 static struct sockaddr_in server = { .sin_family = AF_INET };
@@ -34,20 +36,6 @@ static uint64_t deadline_ns;
 static pthread_barrier_t all_connected;
 static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long long total_requests, total_wait_ns, total_conns;
-
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
 
 static uint64_t now_ns(void)
 {

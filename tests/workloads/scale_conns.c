@@ -25,19 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
+#include "truth.h"
 
 /* One worker: conns [first, first + n) against its own listener. */
 static int worker(long first, long n, int distinct, int ready_fd, int go_fd)

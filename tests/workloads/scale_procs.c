@@ -22,19 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
+#include "truth.h"
 
 #define PID_BITS (1u << 22) /* PID_MAX_LIMIT */
 

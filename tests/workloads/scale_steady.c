@@ -22,23 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "truth.h"
+
 static uint64_t end_ns;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int ping[2], pong[2], tcp[2];
-
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
 
 static uint64_t clock_ns(clockid_t id)
 {

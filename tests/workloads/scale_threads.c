@@ -15,22 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "truth.h"
+
 static pthread_barrier_t all_alive;
 static long burn_us = 500;
-
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
 
 static uint64_t thread_cpu_ns(void)
 {

@@ -16,66 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static void truth(const char *fmt, ...)
-{
-	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "truth ");
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	buf[n++] = '\n';
-	if (write(1, buf, n) != n)
-		_exit(3);
-}
+#define TRUTH_THREADS
+#include "truth.h"
 
 /*
  * /proc's schedstat prints se.sum_exec_runtime as it stands, which for a
  * running thread lags by up to a tick; reading the thread's CPU clock first
  * brings it up to date (task_sched_runtime() runs update_curr()).
  */
-static void schedstat(unsigned long long *cpu, unsigned long long *runq)
-{
-	char path[64], buf[128];
-	struct timespec ts;
-	FILE *f;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/schedstat", (long)syscall(SYS_gettid));
-	f = fopen(path, "r");
-	if (!f || !fgets(buf, sizeof(buf), f) || sscanf(buf, "%llu %llu", cpu, runq) != 2)
-		_exit(3);
-	fclose(f);
-}
-
-/*
- * The exec'd main thread's schedstat also counts its time before exec, in
- * the profiler's fork, part of it before the probes could see it: its truth
- * line adds the values main() started with, so the test can bound it.
- */
-static unsigned long long main_cpu0, main_runq0;
-static int main_marked;
-
-static void mark_main(void)
-{
-	schedstat(&main_cpu0, &main_runq0);
-	main_marked = 1;
-}
-
-/* The kernel's own account of the calling thread: on-CPU and run-delay ns. */
-static void truth_thread(void)
-{
-	unsigned long long cpu, runq;
-	long tid = syscall(SYS_gettid);
-
-	schedstat(&cpu, &runq);
-	if (main_marked && tid == getpid())
-		truth("thread %ld %llu %llu %llu %llu", tid, cpu, runq, main_cpu0, main_runq0);
-	else
-		truth("thread %ld %llu %llu", tid, cpu, runq);
-}
-
 static uint64_t thread_cpu_ns(void)
 {
 	struct timespec ts;
