@@ -156,9 +156,7 @@ static void seed_thread(struct probes *p, const __u8 *classes, pid_t pid, pid_t 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
 	if (read_stat(path, &state, &dummy, seed.comm))
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
-	if (read_file(path, buf, sizeof(buf)) <= 0 ||
-	    sscanf(buf, "%llu %llu", &seed.exec_ns, &seed.delay_ns) != 2)
+	if (probe_read_schedstat(pid, tid, &seed.exec_ns, &seed.delay_ns))
 		return;
 	switch (state) {
 	case 'R':
@@ -297,14 +295,9 @@ int attach_profile(const struct options *o, struct profile *prof, int *fail)
 		}
 		return e;
 	}
-	for (int i = 0; i < o->nr_outputs; i++) {
-		e = run_check_output(o->outputs[i]);
-		if (e) {
-			fprintf(stderr, "advisor: cannot write %s: %s\n", o->outputs[i], strerror(-e));
-			*fail = EXIT_OUTPUT;
-			return e;
-		}
-	}
+	e = run_check_outputs(o, fail);
+	if (e)
+		return e;
 	e = run_check_env(err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "advisor: %s\n", err);

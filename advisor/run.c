@@ -40,6 +40,28 @@ int run_check_output(const char *path)
 	return 0;
 }
 
+int run_check_outputs(const struct options *o, int *fail)
+{
+	int e;
+
+	for (int i = 0; i < o->nr_outputs; i++) {
+		if (report_format_of(o->outputs[i]) == REPORT_UNKNOWN) {
+			fprintf(stderr,
+				"advisor: %s: unknown report format (use .json, .html, .xml, .md or -)\n",
+				o->outputs[i]);
+			*fail = EXIT_USAGE;
+			return -EINVAL;
+		}
+		e = run_check_output(o->outputs[i]);
+		if (e) {
+			fprintf(stderr, "advisor: cannot write %s: %s\n", o->outputs[i], strerror(-e));
+			*fail = EXIT_OUTPUT;
+			return e;
+		}
+	}
+	return 0;
+}
+
 int run_check_env(char *err, size_t errlen)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
@@ -78,20 +100,9 @@ int run_profile(const struct options *o, struct profile *prof, int *fail)
 	prof->exit_code = -1;
 	rs.cg.fd = -1;
 
-	for (int i = 0; i < o->nr_outputs; i++) {
-		if (report_format_of(o->outputs[i]) == REPORT_UNKNOWN) {
-			fprintf(stderr, "advisor: %s: unknown report format (use .json, .html, .xml, .md or -)\n",
-				o->outputs[i]);
-			*fail = EXIT_USAGE;
-			return -EINVAL;
-		}
-		e = run_check_output(o->outputs[i]);
-		if (e) {
-			fprintf(stderr, "advisor: cannot write %s: %s\n", o->outputs[i], strerror(-e));
-			*fail = EXIT_OUTPUT;
-			return e;
-		}
-	}
+	e = run_check_outputs(o, fail);
+	if (e)
+		return e;
 	e = target_resolve(o->argv[0], path, sizeof(path));
 	if (e) {
 		fprintf(stderr, "advisor: %s: %s\n", o->argv[0],

@@ -15,6 +15,12 @@ int run_profile(const struct options *o, struct profile *prof, int *fail);
 /* 0 when path can be written; it is not left behind if it did not exist. */
 int run_check_output(const char *path);
 
+/*
+ * Checks every -o before anything runs: a known format, a writable path.
+ * Returns 0, or -errno after one line on stderr, with the exit status in *fail.
+ */
+int run_check_outputs(const struct options *o, int *fail);
+
 /* 0 when the kernel has what the probes need; else a reason in err. */
 int run_check_env(char *err, size_t errlen);
 

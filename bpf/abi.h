@@ -128,7 +128,7 @@ struct peer_key {
  * last one is then closed with the kernel's own counters (see sched.bpf.c).
  */
 enum thread_state {
-	TS_NEW, /* the held root of `run`: nothing counted until its release */
+	TS_NEW, /* an entry not set up (all zero): nothing is counted for it */
 	TS_AFTER_WAKEUP, /* since the last switch-out: woken (or forked), ran */
 	TS_AFTER_PREEMPT, /* since the last switch-out: runnable, ran */
 	TS_BLOCKED, /* since the last switch-out: blocked, woken, ran */

@@ -491,8 +491,6 @@ SEC("tp_btf/sched_waking")
 int BPF_PROG(on_sched_waking, struct task_struct *p)
 {
 	struct task_state *s = tree_state(p);
-	struct thread_stats *st;
-	__u64 now;
 
 	if (!s)
 		return 0;
@@ -502,16 +500,6 @@ int BPF_PROG(on_sched_waking, struct task_struct *p)
 			s->wake = wake_info();
 		break;
 	case TS_NEW:
-		/* the held root of `run`, released: its account starts now */
-		now = bpf_ktime_get_ns();
-		s->exec_last = p->se.sum_exec_runtime;
-		s->delay_last = p->sched_info.run_delay;
-		s->ts = now;
-		s->state = TS_AFTER_WAKEUP;
-		st = stats_get(p, now);
-		if (st)
-			st->start_ns = now;
-		break;
 	case TS_DEAD:
 		break;
 	default:

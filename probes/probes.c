@@ -81,23 +81,10 @@ int probes_seed_root(struct probes *p, pid_t pid, __u64 now)
 {
 	struct probe_seed seed = { .tid = pid, .pid = pid, .ppid = getpid(),
 				   .state = TS_AFTER_WAKEUP, .ts = now, .sys = NOT_IN_SYSCALL };
-	char path[64];
-	unsigned long long exec, delay;
-	FILE *f;
-
 	/* the account starts from the kernel's counters at the release */
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%llu %llu", &exec, &delay) != 2) {
-		fclose(f);
-		return -EINVAL;
-	}
-	fclose(f);
-	seed.exec_ns = exec;
-	seed.delay_ns = delay;
-	return probe_sched_seed(p->sched, &seed);
+	int e = probe_read_schedstat(pid, pid, &seed.exec_ns, &seed.delay_ns);
+
+	return e ? e : probe_sched_seed(p->sched, &seed);
 }
 
 int probes_seed(struct probes *p, const struct probe_seed *seed)

@@ -109,6 +109,9 @@ void probe_conns_destroy(struct probe_conns *c);
 int probe_percpu_array_read(int fd, __u32 max_entries, size_t value_size, int ncpus,
 			    void *values);
 
+/* The kernel's own counters of a thread: what /proc/PID/task/TID/schedstat shows. */
+int probe_read_schedstat(pid_t pid, pid_t tid, __u64 *exec, __u64 *delay);
+
 /* Recursion misses of a loaded program: events the kernel skipped. */
 __u64 probe_prog_misses(int prog_fd);
 

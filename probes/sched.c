@@ -210,15 +210,14 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* The kernel's own counters of a thread: what its schedstat file shows. */
-static int read_schedstat(__u32 pid, __u32 tid, __u64 *exec, __u64 *delay)
+int probe_read_schedstat(pid_t pid, pid_t tid, __u64 *exec, __u64 *delay)
 {
 	char path[64];
 	unsigned long long e, d;
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/schedstat", pid, tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -252,7 +251,7 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 	close(pidfd);
 	now = now_ns();
 	gap = now > ts.ts ? now - ts.ts : 0;
-	if (!read_schedstat(st->pid, st->tid, &exec, &delay)) {
+	if (!probe_read_schedstat(st->pid, st->tid, &exec, &delay)) {
 		dcpu = exec > ts.exec_last ? exec - ts.exec_last : 0;
 		ddelay = delay > ts.delay_last ? delay - ts.delay_last : 0;
 	}
