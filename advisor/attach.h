@@ -2,14 +2,15 @@
 #ifndef ADVISOR_ATTACH_H
 #define ADVISOR_ATTACH_H
 
+#include "../probes/profile.h"
 #include "cli.h"
-#include "profile.h"
+#include "session.h"
 
 /*
  * Profiles the running tree of o->pid into prof (caller frees with
  * profile_free()) until --duration, Ctrl-C or the tree's exit. Returns 0,
- * or -errno after one line on stderr, with the exit status in *fail.
+ * or -errno after one line on stderr, with why in *fail.
  */
-int attach_profile(const struct options *o, struct profile *prof, int *fail);
+int attach_profile(const struct options *o, struct profile *prof, enum failure *fail);
 
 #endif /* ADVISOR_ATTACH_H */

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The decision (SPEC section 4): a pure function from a measured profile and
- * thresholds to a verdict. No I/O, no clock, no globals.
+ * The decision: a pure function from a measured profile and thresholds to a
+ * verdict. No I/O, no clock, no globals. README.md ("The decision") gives the
+ * tree; the rules in full are at the top of drivers.c (how each driver is
+ * measured) and decide.c (how they are judged).
  */
 #ifndef ADVISOR_DECIDE_H
 #define ADVISOR_DECIDE_H
 
 #include <stdbool.h>
 
-#include "profile.h"
+#include "../probes/profile.h"
+#include "thresholds.h"
 
 enum model {
 	MODEL_INCONCLUSIVE,
@@ -18,38 +21,10 @@ enum model {
 	NR_MODELS,
 };
 
-struct thresholds {
-	double io_bound_min; /* io_fraction at or above: I/O-bound (0.5) */
-	double slow_wait_ms; /* wait_p50 at or above: I/O very slow (1 ms) */
-	double many_conns; /* peak open connections at or above: many (64) */
-	double busy_min; /* share of wall a thread must be busy to count (0.01) */
-	double min_duration_ms; /* shorter runs are too short to judge (20 ms) */
-	double asleep_min; /* sleep share of wall-time at or above: asleep (0.9) */
-};
-
-#define NR_THRESHOLDS 6
-
-struct threshold_def {
-	const char *name;
-	const char *help;
-	size_t offset; /* of the double in struct thresholds */
-	double default_value;
-	double max_value; /* 1 for shares; larger values are refused */
-};
-
-extern const struct threshold_def threshold_defs[NR_THRESHOLDS];
-
-void thresholds_default(struct thresholds *t);
-
-/*
- * Parses "NAME=VALUE" into t; -EINVAL on an unknown name or a bad value
- * (empty, not a plain decimal number, negative, above the name's max_value).
- */
-int thresholds_set(struct thresholds *t, const char *assignment);
-
+/* One test of the decision: value against threshold, and the branch taken. */
 struct path_node {
 	char metric[32];
-	double value;
+	double value; /* NaN when it was not measured (branch "not-counted") */
 	double threshold;
 	char branch[32];
 };
@@ -64,7 +39,7 @@ struct verdict {
 	/* the drivers */
 	double io_fraction;
 	__u64 wait_p50_ns;
-	__u64 peak_open;
+	__u64 peak_open; /* 0 when not counted: see the path's peak_open_connections */
 	double busy_threads; /* average threads on CPU or in I/O at once */
 
 	char current_model[32]; /* single-threaded, multithreaded, multiprocess, event-loop */
@@ -88,7 +63,8 @@ int model_from_name(const char *name);
 
 /*
  * Fills v from p; returns 0. The rules, and how confidence and the speedup
- * bound are computed, are described at the top of decide.c.
+ * bound are computed, are described at the top of decide.c; the drivers at
+ * the top of drivers.c.
  */
 int decide_model(const struct profile *p, const struct thresholds *t, struct verdict *v);
 

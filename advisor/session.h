@@ -13,9 +13,9 @@
 #include <stdbool.h>
 
 #include "../probes/probes.h"
+#include "../probes/profile.h"
 #include "cgroup.h"
 #include "cli.h"
-#include "profile.h"
 
 #define BUCKET_NS 100000000ULL
 #define MAX_BUCKETS 3000
@@ -25,6 +25,16 @@ struct runtime_seen {
 	pid_t pid;
 	char exe[256]; /* a pid that execs again (a shell-script shim) is read again */
 	char runtime[32];
+};
+
+/* Why a command measured nothing: main.c maps each to its exit status. */
+enum failure {
+	FAILURE_NONE,
+	FAILURE_USAGE, /* a bad argument found late: no such pid, an unknown -o format */
+	FAILURE_OUTPUT, /* an -o path cannot be written */
+	FAILURE_ENV, /* no BPF rights, no BTF, a probe would not load */
+	FAILURE_NOEXEC, /* the command is not executable */
+	FAILURE_NOTFOUND, /* the command was not found */
 };
 
 struct session {
@@ -39,6 +49,8 @@ struct session {
 	size_t cap_buckets;
 	struct runtime_seen seen[MAX_INSPECTED];
 	size_t nr_seen;
+	sigset_t mask; /* the signals the session waits for */
+	sigset_t old_mask; /* what was blocked before session_open() */
 };
 
 enum session_end {
@@ -48,6 +60,35 @@ enum session_end {
 };
 
 __u64 session_now_ns(void);
+
+/*
+ * Checks every -o before anything runs: a known format, no file named
+ * twice. 0, or -EINVAL after one line on stderr with *fail.
+ */
+int session_check_outputs(const struct options *o, enum failure *fail);
+
+/*
+ * Checks that every -o can be written, before the target runs, rather than
+ * losing a measured run later. 0, or -errno after one line with *fail.
+ */
+int session_check_writable(const struct options *o, enum failure *fail);
+
+/*
+ * The prologue of run and attach: s->o, s->prof, s->root (attach) and
+ * s->is_parent are set. Empties the profile, checks the outputs' formats and
+ * the kernel, makes the run's cgroup (run), loads the probes and blocks the
+ * session's signals. The checks go in the order of the exit statuses'
+ * precedence (README): usage, environment; the caller then checks its
+ * command and session_check_writable(). 0, or -errno after one line on stderr with *fail;
+ * session_close() undoes what was done either way.
+ */
+int session_open(struct session *s, enum failure *fail);
+
+/* Measures until the tree is gone, --duration or Ctrl-C, and reads it all into s->prof. */
+enum session_end session_measure(struct session *s);
+
+/* The epilogue: unblocks the signals, detaches the probes, removes the cgroup. */
+void session_close(struct session *s);
 
 /* Fills the host facts and a copy of the command. */
 void session_fill_host(struct profile *p, char *const argv[], int argc);

@@ -22,7 +22,7 @@
 #define EXE_LEN 128
 #define ARGV0_LEN 64
 
-/* Why a thread was off CPU and not runnable (SPEC section 3). */
+/* Why a thread was off CPU and not runnable (README, "What is measured, and how"). */
 enum cause {
 	CAUSE_NET,
 	CAUSE_DISK,
@@ -34,6 +34,16 @@ enum cause {
 	CAUSE_OTHER,
 	NR_CAUSES,
 };
+
+/*
+ * The causes whose external time is I/O for the decision: a wait on the
+ * network, the disk, an event loop's poll, or a pipe fed from outside the
+ * tree. The one definition, for the BPF side and user space alike.
+ */
+#define IO_CAUSES ((1u << CAUSE_NET) | (1u << CAUSE_DISK) | (1u << CAUSE_POLL) | (1u << CAUSE_IPC))
+/* The causes' names in the report, in enum order: an initialiser for user space. */
+#define CAUSE_NAMES_INIT { "net", "disk", "poll", "lock", "sleep", "child", "ipc", "other" }
+#define CAUSE_IS_IO(c) ((unsigned int)(c) < NR_CAUSES && (IO_CAUSES >> (c)) & 1u)
 
 /*
  * What a syscall's wait means, set per syscall number by user space (names

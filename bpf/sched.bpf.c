@@ -3,7 +3,7 @@
  * Thread-state accounting of the traced tree from the scheduler tracepoints
  * alone: every nanosecond of a member thread is on CPU, waiting for a CPU,
  * or blocked on a cause read from the task at switch-out. No per-syscall
- * probe is involved (SPEC section 3, "Cost").
+ * probe is involved (README, "Overhead").
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -293,8 +293,7 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 
 static __always_inline bool is_io_cause(__u32 cause)
 {
-	return cause == CAUSE_NET || cause == CAUSE_DISK || cause == CAUSE_POLL ||
-	       cause == CAUSE_IPC;
+	return CAUSE_IS_IO(cause);
 }
 
 static __always_inline __u32 wake_info(void)

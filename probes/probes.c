@@ -143,37 +143,3 @@ int probes_collect(struct probes *p, struct profile *prof)
 	snprintf(prof->overhead.mode, sizeof(prof->overhead.mode), "%s", p->mode);
 	return 0;
 }
-
-const char *probes_mode(const struct probes *p)
-{
-	return p->mode;
-}
-
-int probe_percpu_array_read(int fd, __u32 max_entries, size_t value_size, int ncpus,
-			    void *values)
-{
-	size_t stride = ((value_size + 7) & ~(size_t)7) * ncpus;
-	__u32 *keys = calloc(max_entries, sizeof(*keys));
-	__u32 out = 0, count, done = 0;
-	void *in = NULL;
-	int e = 0;
-
-	if (!keys)
-		return -ENOMEM;
-	/* one syscall instead of one per entry: 512 lookups cost ~8 ms at exit */
-	while (done < max_entries) {
-		count = max_entries - done;
-		e = bpf_map_lookup_batch(fd, in, &out, keys + done, (char *)values + done * stride,
-					 &count, NULL);
-		done += count;
-		if (e) {
-			e = -errno;
-			break;
-		}
-		in = &out;
-	}
-	free(keys);
-	/* ENOENT marks the end of the map */
-	return e == -ENOENT ? 0 : e;
-}
-

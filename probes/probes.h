@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../advisor/profile.h"
+#include "profile.h"
+#include "util.h"
 #include "../bpf/abi.h"
 
 struct probes;
@@ -66,9 +67,6 @@ int probes_drain(struct probes *p);
 /* Reads everything measured into prof (threads, waits, syscalls, conns). */
 int probes_collect(struct probes *p, struct profile *prof);
 
-/* "sched+sockops", ...: which probe families ran. */
-const char *probes_mode(const struct probes *p);
-
 /* --- probes/names.c: syscall names and classes through libseccomp --- */
 
 /* Fills class[nr] (enum syscall_class) for the native architecture. */
@@ -101,18 +99,5 @@ void probe_syscalls_destroy(struct probe_syscalls *s);
 int probe_conns_open(struct probe_conns **out, int cgroup_fd, char *err, size_t errlen);
 int probe_conns_collect(struct probe_conns *c, struct profile *prof);
 void probe_conns_destroy(struct probe_conns *c);
-
-/*
- * Reads every entry of a per-CPU array in one batch: values gets
- * max_entries * ncpus values of value_size (8-byte aligned) each.
- */
-int probe_percpu_array_read(int fd, __u32 max_entries, size_t value_size, int ncpus,
-			    void *values);
-
-/* The kernel's own counters of a thread: what /proc/PID/task/TID/schedstat shows. */
-int probe_read_schedstat(pid_t pid, pid_t tid, __u64 *exec, __u64 *delay);
-
-/* Recursion misses of a loaded program: events the kernel skipped. */
-__u64 probe_prog_misses(int prog_fd);
 
 #endif /* ADVISOR_PROBES_H */

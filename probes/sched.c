@@ -210,26 +210,6 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-int probe_read_schedstat(pid_t pid, pid_t tid, __u64 *exec, __u64 *delay)
-{
-	char path[64];
-	unsigned long long e, d;
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid, (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%llu %llu", &e, &d);
-	fclose(f);
-	if (n != 2)
-		return -EINVAL;
-	*exec = e;
-	*delay = d;
-	return 0;
-}
-
 /*
  * A thread still alive at the end is in the middle of an episode: close it
  * as its next switch-out would (bpf/sched.bpf.c, close_episode()), so its
@@ -569,16 +549,6 @@ int probe_sched_collect(struct probe_sched *s, struct profile *prof)
 	if (e)
 		return e;
 	return build_processes(s, prof);
-}
-
-__u64 probe_prog_misses(int prog_fd)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return 0;
-	return info.recursion_misses;
 }
 
 __u64 probe_sched_misses(struct probe_sched *s)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "advisor/profile.h"
+#include "probes/profile.h"
 #include "probes/probes.h"
 
 /* the BPF side's log2, compiled here as it is there */

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What one run measured, in user space: filled by the probes (or read back
+ * from a JSON report), consumed by the decision and the report writers.
+ */
+#ifndef ADVISOR_PROFILE_H
+#define ADVISOR_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <linux/types.h>
+
+#include "../bpf/abi.h"
+
+struct thread_profile {
+	__u32 tid;
+	char comm[COMM_LEN];
+	__u64 start_ns; /* relative to profile.start_ns */
+	__u64 end_ns; /* 0 while still alive at the end of the run */
+	__u64 cpu_ns;
+	__u64 runq_wakeup_ns;
+	__u64 runq_preempt_ns;
+	__u64 blocked_ns[NR_CAUSES];
+	__u64 internal_ns[NR_CAUSES];
+};
+
+struct process_profile {
+	__u32 pid;
+	__u32 ppid;
+	char comm[COMM_LEN];
+	char *exe; /* owned; may be NULL */
+	char *argv0; /* owned; may be NULL */
+	bool exited;
+	int exit_code; /* -1 when killed by a signal or unknown */
+	int signal; /* 0 unless killed by a signal */
+	__u64 start_ns;
+	__u64 end_ns;
+	size_t nr_threads;
+	struct thread_profile *threads; /* owned */
+};
+
+struct syscall_stat {
+	char name[32];
+	int nr; /* -1 for waits outside any syscall (page faults) */
+	__u64 count;
+	__u64 errors; /* only for the -S table */
+	__u64 total_ns;
+	__u64 max_ns;
+	__u64 hist[MAX_SLOTS];
+};
+
+/* Waits of one cause; ext holds the part a thread of the tree did not end. */
+struct cause_waits {
+	struct wait_hist all;
+	struct wait_hist ext;
+};
+
+struct connections {
+	bool tcp_counted; /* false when no cgroup could be made */
+	bool unix_counted;
+	__u64 accepted;
+	__u64 connected;
+	__u64 peak_open;
+	__u64 closed;
+	__u64 distinct_peers;
+	__u64 unix_connected; /* connect() calls on Unix stream sockets */
+};
+
+struct timeline_bucket {
+	__u64 cpu_ns;
+	__u64 runq_ns;
+	__u64 io_ns;
+	__u64 other_ns;
+};
+
+struct overhead {
+	char mode[64]; /* "sched+sockops", "sched+sockops+syscalls", ... */
+	__u64 events;
+	__u64 dropped;
+	__u64 anomalies;
+	__u64 recursion_misses;
+};
+
+struct profile {
+	char **command; /* owned, NULL-terminated */
+	size_t nr_command;
+	char kernel[128];
+	int cpus;
+	time_t created_at;
+	bool attached; /* advisor attach: states before start_ns are unknown */
+	bool stopped_at_duration; /* the tree was still running at --duration */
+
+	__u32 target_pid;
+	bool target_exited;
+	int exit_code; /* -1 when killed by a signal or still running */
+	int signal;
+
+	__u64 start_ns; /* CLOCK_MONOTONIC when the target was released */
+	__u64 duration_ns;
+
+	size_t nr_processes;
+	struct process_profile *processes; /* owned */
+
+	size_t nr_syscall_waits;
+	struct syscall_stat *syscall_waits; /* owned; sorted by total_ns */
+	bool syscalls_enabled;
+	size_t nr_syscalls;
+	struct syscall_stat *syscalls; /* owned; sorted by total_ns */
+
+	struct cause_waits waits[NR_CAUSES];
+	struct connections conns;
+
+	__u64 bucket_ns;
+	size_t nr_buckets;
+	struct timeline_bucket *buckets; /* owned */
+
+	char runtime[32]; /* "cpython", "nodejs", "go", "jvm", "native", "" unknown */
+	struct overhead overhead;
+};
+
+/* Tree-wide sums of the per-thread accounts. */
+struct profile_totals {
+	__u64 cpu_ns;
+	__u64 runq_ns;
+	__u64 runq_wakeup_ns;
+	__u64 runq_preempt_ns;
+	__u64 blocked_ns[NR_CAUSES];
+	__u64 internal_ns[NR_CAUSES];
+	size_t nr_threads;
+};
+
+extern const char *const cause_names[NR_CAUSES];
+
+/* Index of a cause name, or -1. */
+int cause_from_name(const char *name);
+
+void profile_totals(const struct profile *p, struct profile_totals *t);
+
+/* Frees everything the profile owns, not the struct itself. */
+void profile_free(struct profile *p);
+
+/* log2 histogram slot of a duration, clamped to MAX_SLOTS - 1. */
+unsigned int hist_slot(__u64 ns);
+
+/*
+ * The value v such that half of the histogram's total time is in waits of at
+ * least v ns (time-weighted median), interpolated inside the slot.
+ */
+__u64 hist_weighted_median(const __u64 *slots, size_t nr_slots);
+
+#endif /* ADVISOR_PROFILE_H */
