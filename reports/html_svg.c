@@ -7,11 +7,17 @@
  * shrinking with the chart.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "doc.h"
+#include "format.h"
 #include "html.h"
+#include "text.h"
 
 void html_svg_defs(FILE *f)
 {
@@ -123,12 +129,12 @@ static void tree_node_write(FILE *f, const struct tree_box *b, const struct tree
 	fprintf(f, "><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"8\"/>", b->x, b->y,
 		b->w, b->h);
 	fprintf(f, "<text class=\"t-title\" x=\"%d\" y=\"%d\">", cx, y);
-	html_escape(f, narrow && t->narrow_title ? t->narrow_title : t->title);
+	text_html_escape(f, narrow && t->narrow_title ? t->narrow_title : t->title);
 	fputs("</text>", f);
 	for (int i = 0; i < t->nr_lines; i++) {
 		y += narrow ? 20 : 22;
 		fprintf(f, "<text class=\"t-line\" x=\"%d\" y=\"%d\">", cx, y);
-		html_escape(f, t->line[i]);
+		text_html_escape(f, t->line[i]);
 		fputs("</text>", f);
 	}
 	fputs("</g>", f);
@@ -159,11 +165,51 @@ static void tree_draw(FILE *f, const struct tree_layout *l, const struct tree_te
 	fputs("</svg>", f);
 }
 
-void html_svg_tree(FILE *f, const struct report *r)
+/* "≥" or "<": how a driver compares with its threshold. */
+static const char *cmp_sign(bool at_least)
 {
-	const struct verdict *v = &r->verdict;
-	const struct thresholds *th = &r->thresholds;
-	const struct connections *c = &r->profile.conns;
+	return at_least ? "\u2265" : "<";
+}
+
+/* The drivers against their thresholds, as the tree's nodes say them. */
+static void tree_lines(const struct json_object *doc, struct tree_text *text)
+{
+	const size_t len = sizeof(text[0].line[0]);
+	double io = doc_double(doc, "verdict.drivers.io_fraction");
+	double io_min = doc_double(doc, "thresholds.io_bound_min");
+	double many = doc_double(doc, "thresholds.many_conns");
+	__u64 p50 = doc_u64(doc, "verdict.drivers.wait_p50_ns");
+	__u64 peak = doc_u64(doc, "verdict.drivers.peak_open");
+	char a[FMT_LEN], b[FMT_LEN], pct[FMT_LEN];
+	double slow_ns = html_slow_wait_ns(doc);
+
+	if (isfinite(io))
+		snprintf(pct, sizeof(pct), "%.1f%%", io * 100);
+	else
+		snprintf(pct, sizeof(pct), "?");
+	if (isfinite(io_min))
+		snprintf(text[NODE_ROOT].line[0], len, "io_fraction %s %s %.0f%%", pct,
+			 cmp_sign(io >= io_min), io_min * 100);
+	else
+		snprintf(text[NODE_ROOT].line[0], len, "io_fraction %s", pct);
+	snprintf(text[NODE_IO].line[0], len, "wait_p50 %s %s %s", fmt_ns(a, sizeof(a), p50),
+		 cmp_sign(p50 >= slow_ns), fmt_ns(b, sizeof(b), slow_ns));
+	if (!doc_bool(doc, "connections.tcp_counted") && !doc_bool(doc, "connections.unix_counted"))
+		snprintf(text[NODE_IO].line[1], len, "peak open not counted");
+	else if (isfinite(many))
+		snprintf(text[NODE_IO].line[1], len, "peak open %llu %s %.0f",
+			 (unsigned long long)peak, cmp_sign((double)peak >= many), many);
+	else
+		snprintf(text[NODE_IO].line[1], len, "peak open %llu", (unsigned long long)peak);
+	snprintf(text[NODE_ASYNC].line[0], len, "event loop");
+	snprintf(text[NODE_THREADS].line[0], len, "thread pool");
+	snprintf(text[NODE_PROCS].line[0], len, "CPU-bound:");
+	snprintf(text[NODE_PROCS].line[1], len, "process pool");
+}
+
+void html_svg_tree(FILE *f, const struct json_object *doc)
+{
+	const char *model = html_model(doc);
 	struct tree_text text[NR_TREE_NODES] = {
 		[NODE_ROOT] = { .title = "I/O-bound?", .nr_lines = 1 },
 		[NODE_IO] = { .title = "Slow waits or many connections?",
@@ -176,45 +222,20 @@ void html_svg_tree(FILE *f, const struct report *r)
 	};
 	bool node_taken[NR_TREE_NODES] = { false };
 	bool edge_taken[NR_TREE_EDGES] = { false };
-	char a[HTML_NS_LEN], b[HTML_NS_LEN];
-	__u64 slow_ns = (__u64)(th->slow_wait_ms * 1e6);
 
-	snprintf(text[NODE_ROOT].line[0], sizeof(text[0].line[0]), "io_fraction %.1f%% %s %.0f%%",
-		 v->io_fraction * 100, v->io_fraction >= th->io_bound_min ? "\u2265" : "<",
-		 th->io_bound_min * 100);
-	snprintf(text[NODE_IO].line[0], sizeof(text[0].line[0]), "wait_p50 %s %s %s",
-		 html_fmt_ns(a, sizeof(a), v->wait_p50_ns),
-		 v->wait_p50_ns >= slow_ns ? "\u2265" : "<", html_fmt_ns(b, sizeof(b), slow_ns));
-	if (c->tcp_counted || c->unix_counted)
-		snprintf(text[NODE_IO].line[1], sizeof(text[0].line[1]), "peak open %llu %s %.0f",
-			 (unsigned long long)v->peak_open,
-			 (double)v->peak_open >= th->many_conns ? "\u2265" : "<", th->many_conns);
-	else
-		snprintf(text[NODE_IO].line[1], sizeof(text[0].line[1]),
-			 "peak open not counted");
-	snprintf(text[NODE_ASYNC].line[0], sizeof(text[0].line[0]), "event loop");
-	snprintf(text[NODE_THREADS].line[0], sizeof(text[0].line[0]), "thread pool");
-	snprintf(text[NODE_PROCS].line[0], sizeof(text[0].line[0]), "CPU-bound:");
-	snprintf(text[NODE_PROCS].line[1], sizeof(text[0].line[1]), "process pool");
-
+	tree_lines(doc, text);
 	/* the verdict says which leaf was reached; the path to it is fixed */
-	switch (v->model) {
-	case MODEL_ASYNC:
+	if (!strcmp(model, "async")) {
 		node_taken[NODE_IO] = node_taken[NODE_ASYNC] = true;
 		edge_taken[EDGE_IO_BOUND] = edge_taken[EDGE_SLOW_OR_MANY] = true;
-		break;
-	case MODEL_MULTITHREADING:
+	} else if (!strcmp(model, "multithreading")) {
 		node_taken[NODE_IO] = node_taken[NODE_THREADS] = true;
 		edge_taken[EDGE_IO_BOUND] = edge_taken[EDGE_NEITHER] = true;
-		break;
-	case MODEL_MULTIPROCESSING:
+	} else if (!strcmp(model, "multiprocessing")) {
 		node_taken[NODE_PROCS] = true;
 		edge_taken[EDGE_CPU_BOUND] = true;
-		break;
-	default:
-		break;
 	}
-	node_taken[NODE_ROOT] = v->model != MODEL_INCONCLUSIVE;
+	node_taken[NODE_ROOT] = strcmp(model, "inconclusive") != 0;
 
 	fprintf(f, "<div class=\"tree-wrap %s\">",
 		node_taken[NODE_ROOT] ? "decided" : "undecided");
@@ -230,7 +251,7 @@ void html_svg_state_bar(FILE *f, const struct html_segment *seg, size_t nr)
 	const double width = 1000;
 	__u64 sum = 0;
 	double x = 0;
-	char buf[HTML_NS_LEN];
+	char buf[FMT_LEN];
 
 	for (size_t i = 0; i < nr; i++)
 		sum += seg[i].ns;
@@ -248,7 +269,7 @@ void html_svg_state_bar(FILE *f, const struct html_segment *seg, size_t nr)
 			continue;
 		fprintf(f, "<g><title>%s%s: %s, %.1f%%</title>", seg[i].label,
 			seg[i].internal ? " (internal)" : "",
-			html_fmt_ns(buf, sizeof(buf), seg[i].ns), 100.0 * seg[i].ns / sum);
+			fmt_ns(buf, sizeof(buf), seg[i].ns), 100.0 * seg[i].ns / sum);
 		svg_rect(f, seg[i].cls, x, 0, w, 40);
 		if (seg[i].internal)
 			svg_rect(f, "hatch", x, 0, w, 40);
@@ -296,8 +317,15 @@ static double nice_step(double max, int n)
 
 #define TL_MAX_COLUMNS 240
 
+/* What the timeline's drawing needs of the document besides the columns. */
+struct tl_run {
+	size_t nr_buckets;
+	__u64 bucket_ns;
+	int cpus; /* online; 0 when not known */
+};
+
 /* x of the left edge of column i; the last column may hold fewer buckets */
-static double tl_x(const struct profile *p, size_t i, size_t per, double left, double pw)
+static double tl_x(const struct tl_run *p, size_t i, size_t per, double left, double pw)
 {
 	size_t b = i * per < p->nr_buckets ? i * per : p->nr_buckets;
 
@@ -314,7 +342,7 @@ static double stack_sum(const double *col, int n)
 	return sum;
 }
 
-static void timeline_draw(FILE *f, const struct profile *p, const double (*y)[4], size_t nr,
+static void timeline_draw(FILE *f, const struct tl_run *p, const double (*y)[4], size_t nr,
 			  size_t per, int width, const char *cls)
 {
 	static const char *const state_cls[4] = { "s-cpu", "s-runq", "s-io", "s-other" };
@@ -392,8 +420,16 @@ static void timeline_draw(FILE *f, const struct profile *p, const double (*y)[4]
 	fputs("</svg>", f);
 }
 
-int html_svg_timeline(FILE *f, const struct profile *p)
+int html_svg_timeline(FILE *f, const struct json_object *doc)
 {
+	const struct json_object *buckets = doc_get(doc, "timeline.buckets");
+	long long cpus = doc_int(doc, "host.cpus", 0);
+	struct tl_run run = {
+		.nr_buckets = doc_len(buckets, ""),
+		.bucket_ns = doc_u64(doc, "timeline.bucket_ns"),
+		.cpus = cpus > 0 && cpus <= INT_MAX ? (int)cpus : 0,
+	};
+	const struct tl_run *p = &run;
 	size_t per, nr;
 	double(*y)[4];
 
@@ -406,13 +442,13 @@ int html_svg_timeline(FILE *f, const struct profile *p)
 	if (!y)
 		return -ENOMEM;
 	for (size_t i = 0; i < p->nr_buckets; i++) {
-		const struct timeline_bucket *b = &p->buckets[i];
+		const struct json_object *b = doc_at(buckets, "", i);
 		double d = (double)p->bucket_ns * per;
 
-		y[i / per][0] += b->cpu_ns / d;
-		y[i / per][1] += b->runq_ns / d;
-		y[i / per][2] += b->io_ns / d;
-		y[i / per][3] += b->other_ns / d;
+		y[i / per][0] += doc_u64(b, "cpu_ns") / d;
+		y[i / per][1] += doc_u64(b, "runq_ns") / d;
+		y[i / per][2] += doc_u64(b, "io_ns") / d;
+		y[i / per][3] += doc_u64(b, "other_ns") / d;
 	}
 	/* the last column may hold fewer buckets: average over those it has */
 	if (p->nr_buckets % per) {
@@ -436,7 +472,7 @@ void html_svg_hist(FILE *f, const __u64 *slots, unsigned int lo, unsigned int hi
 	unsigned int n = hi >= lo ? hi - lo + 1 : 1;
 	double bw = 120.0 / n;
 	__u64 max = 0;
-	char a[HTML_NS_LEN], b[HTML_NS_LEN];
+	char a[FMT_LEN], b[FMT_LEN];
 
 	for (unsigned int k = lo; k <= hi && k < MAX_SLOTS; k++)
 		if (slots[k] > max)
@@ -456,8 +492,8 @@ void html_svg_hist(FILE *f, const __u64 *slots, unsigned int lo, unsigned int hi
 			"<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\">"
 			"<title>%s\u2013%s: %llu</title></rect>",
 			(k - lo) * bw + 0.3, 23 - h, bw > 1.2 ? bw - 0.6 : bw, h,
-			html_fmt_ns_coarse(a, sizeof(a), 1ULL << k),
-			html_fmt_ns_coarse(b, sizeof(b), 2ULL << k),
+			fmt_ns_coarse(a, sizeof(a), 1ULL << k),
+			fmt_ns_coarse(b, sizeof(b), 2ULL << k),
 			(unsigned long long)slots[k]);
 	}
 	fputs("</svg>", f);

@@ -1,678 +1,137 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The JSON report (SPEC section 5), built as a json-c tree and printed once.
- *
- * Strings from the target (comm, argv, exe) are bytes, not text: every byte
- * that is not part of a well-formed UTF-8 sequence is written as U+FFFD, so
- * the report is always valid UTF-8; json-c escapes the control characters.
- * Doubles that are not finite are written as null, which JSON has no other
- * spelling for. Histograms and timeline buckets go on one line each so that a
- * report stays short enough to read and to diff.
+ * The JSON report: the document printed with two-space indentation, and
+ * arrays of numbers (histograms, per-run values) and the objects of numbers
+ * inside an array (timeline buckets) each on one line, so that a report stays
+ * short enough to read and to diff. Numbers print in their shortest exact
+ * form, so a report read and written again is the same text.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
+#include "format.h"
 #include "report.h"
 
-#ifndef ADVISOR_VERSION
-#define ADVISOR_VERSION "unknown"
-#endif
-
-#define UTF8_REPLACEMENT "\xef\xbf\xbd"
-
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t left)
+static bool is_number(const struct json_object *o)
 {
-	unsigned char c = s[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2) /* continuation byte, or overlong 2-byte lead */
-		return 0;
-	if (c < 0xe0) {
-		n = 2;
-	} else if (c < 0xf0) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0; /* overlong */
-		else if (c == 0xed)
-			hi = 0x9f; /* UTF-16 surrogates */
-	} else if (c < 0xf5) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90; /* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f; /* above U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (left < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
+	return !o || json_object_is_type(o, json_type_int) || json_object_is_type(o, json_type_double);
 }
 
-char *report_utf8_sanitize(const char *s, size_t len)
+/* An array of numbers (and nulls), or an object of numbers that is an array's element. */
+static bool prints_on_one_line(const struct json_object *o, bool in_array)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = 0, i = 0;
-	char *out;
-
-	len = s ? strnlen(s, len) : 0;
-	/* worst case: every byte becomes a 3-byte replacement character */
-	out = malloc(3 * len + 1);
-	if (!out)
-		return NULL;
-	while (i < len) {
-		size_t k = utf8_seq_len(u + i, len - i);
-
-		if (k) {
-			memcpy(out + n, s + i, k);
-			n += k;
-			i += k;
-		} else {
-			memcpy(out + n, UTF8_REPLACEMENT, 3);
-			n += 3;
-			i++;
-		}
-	}
-	out[n] = '\0';
-	return out;
-}
-
-/* Building the tree: the first failed allocation sticks in w->err. */
-struct writer {
-	int err;
-};
-
-static struct json_object *add(struct writer *w, struct json_object *o, const char *key,
-			       struct json_object *v)
-{
-	if (!o || !v) {
-		json_object_put(v);
-		w->err = -ENOMEM;
-		return NULL;
-	}
-	/* every key here is a string literal or a static name, added once */
-	if (json_object_object_add_ex(o, key, v,
-				      JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)) {
-		json_object_put(v);
-		w->err = -ENOMEM;
-		return NULL;
-	}
-	return v;
-}
-
-static void add_null(struct writer *w, struct json_object *o, const char *key)
-{
-	if (!o || json_object_object_add_ex(o, key, NULL, JSON_C_OBJECT_ADD_KEY_IS_NEW |
-							       JSON_C_OBJECT_KEY_IS_CONSTANT))
-		w->err = -ENOMEM;
-}
-
-static struct json_object *push(struct writer *w, struct json_object *arr, struct json_object *v)
-{
-	if (!arr || !v || json_object_array_add(arr, v)) {
-		json_object_put(v);
-		w->err = -ENOMEM;
-		return NULL;
-	}
-	return v;
-}
-
-static struct json_object *new_str_n(const char *s, size_t len)
-{
-	struct json_object *o;
-	char *clean = report_utf8_sanitize(s, len);
-
-	if (!clean)
-		return NULL;
-	o = json_object_new_string(clean);
-	free(clean);
-	return o;
-}
-
-static struct json_object *new_str(const char *s)
-{
-	return new_str_n(s ? s : "", SIZE_MAX);
-}
-
-static void add_str(struct writer *w, struct json_object *o, const char *key, const char *s)
-{
-	add(w, o, key, new_str(s));
-}
-
-/* A string in a fixed array that need not end with a NUL (comm). */
-static void add_fixed(struct writer *w, struct json_object *o, const char *key, const char *s,
-		      size_t size)
-{
-	add(w, o, key, new_str_n(s, size));
-}
-
-static void add_u64(struct writer *w, struct json_object *o, const char *key, __u64 v)
-{
-	add(w, o, key, json_object_new_uint64(v));
-}
-
-static void add_int(struct writer *w, struct json_object *o, const char *key, long long v)
-{
-	add(w, o, key, json_object_new_int64(v));
-}
-
-static void add_bool(struct writer *w, struct json_object *o, const char *key, bool v)
-{
-	add(w, o, key, json_object_new_boolean(v));
-}
-
-/*
- * The shortest decimal that reads back as the same double, so that 0.1 is
- * written "0.1" and a report read and written again is the same text.
- */
-static struct json_object *new_double(double v)
-{
-	char buf[32];
-
-	if (v == 0)
-		v = 0; /* no "-0" */
-	return json_object_new_double_s(v, gate_fmt_number(buf, sizeof(buf), v));
-}
-
-static void add_double(struct writer *w, struct json_object *o, const char *key, double v)
-{
-	if (!isfinite(v)) {
-		add_null(w, o, key);
-		return;
-	}
-	add(w, o, key, new_double(v));
-}
-
-/* A string, or null when it is empty. */
-static void add_str_or_null(struct writer *w, struct json_object *o, const char *key,
-			    const char *s)
-{
-	if (s && s[0])
-		add_str(w, o, key, s);
-	else
-		add_null(w, o, key);
-}
-
-/* Prints an array of integers, or an object of integers, on one line. */
-static int compact_to_string(struct json_object *o, struct printbuf *pb, int level __attribute__((unused)),
-			     int flags __attribute__((unused)))
-{
-	char buf[32];
-	bool first = true;
-
 	if (json_object_is_type(o, json_type_array)) {
 		size_t n = json_object_array_length(o);
 
-		printbuf_strappend(pb, "[");
-		for (size_t i = 0; i < n; i++) {
-			int len = snprintf(buf, sizeof(buf), "%s%llu", i ? ", " : "",
-					   (unsigned long long)json_object_get_uint64(
-						   json_object_array_get_idx(o, i)));
-
-			printbuf_memappend(pb, buf, len);
-		}
-		return printbuf_strappend(pb, "]");
+		for (size_t i = 0; i < n; i++)
+			if (!is_number(json_object_array_get_idx(o, i)))
+				return false;
+		return true;
 	}
-	printbuf_strappend(pb, "{");
-	json_object_object_foreach(o, key, val)
+	if (!in_array || !json_object_is_type(o, json_type_object) || !json_object_object_length(o))
+		return false;
+	json_object_object_foreach((struct json_object *)o, key, val)
 	{
-		int len = snprintf(buf, sizeof(buf), "%llu",
-				   (unsigned long long)json_object_get_uint64(val));
-
-		/* keys are our own snake_case literals: nothing to escape */
-		if (!first)
-			printbuf_strappend(pb, ", ");
-		printbuf_strappend(pb, "\"");
-		printbuf_memappend(pb, key, strlen(key));
-		printbuf_strappend(pb, "\": ");
-		printbuf_memappend(pb, buf, len);
-		first = false;
+		(void)key;
+		if (!val || !is_number(val))
+			return false;
 	}
-	return printbuf_strappend(pb, "}");
+	return true;
 }
 
-/* An array of numbers and nulls, on one line. */
-static int compact_values_to_string(struct json_object *o, struct printbuf *pb,
-				    int level __attribute__((unused)),
-				    int flags __attribute__((unused)))
+static void put_indent(FILE *f, int level)
 {
-	size_t n = json_object_array_length(o);
-
-	printbuf_strappend(pb, "[");
-	for (size_t i = 0; i < n; i++) {
-		const char *v = json_object_to_json_string_ext(json_object_array_get_idx(o, i),
-								JSON_C_TO_STRING_PLAIN);
-
-		if (i)
-			printbuf_strappend(pb, ", ");
-		printbuf_memappend(pb, v, strlen(v));
-	}
-	return printbuf_strappend(pb, "]");
+	fprintf(f, "\n%*s", 2 * level, "");
 }
 
-static struct json_object *new_compact_obj(void)
+static void put_string(FILE *f, const char *s, size_t len)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *tmp = json_object_new_string_len(s, (int)len);
 
-	if (o)
-		json_object_set_serializer(o, compact_to_string, NULL, NULL);
-	return o;
+	fputs(tmp ? json_object_to_json_string_ext(tmp, JSON_C_TO_STRING_NOSLASHESCAPE) : "\"\"", f);
+	json_object_put(tmp);
 }
 
-/* All MAX_SLOTS slots, so that index k is always slot k. */
-static void add_hist(struct writer *w, struct json_object *o, const char *key, const __u64 *slots)
+static void put_value(FILE *f, const struct json_object *o, int level, bool in_array)
 {
-	struct json_object *arr = add(w, o, key, json_object_new_array_ext(MAX_SLOTS));
+	char buf[FMT_LEN];
+	bool one_line;
 
-	if (!arr)
+	switch (o ? json_object_get_type(o) : json_type_null) {
+	case json_type_null:
+		fputs("null", f);
 		return;
-	json_object_set_serializer(arr, compact_to_string, NULL, NULL);
-	for (int k = 0; k < MAX_SLOTS; k++)
-		push(w, arr, json_object_new_uint64(slots[k]));
-}
-
-static void add_causes(struct writer *w, struct json_object *o, const char *key, const __u64 *ns)
-{
-	struct json_object *c = add(w, o, key, json_object_new_object());
-
-	for (int i = 0; i < NR_CAUSES; i++)
-		add_u64(w, c, cause_names[i], ns[i]);
-}
-
-static void add_wait_hist(struct writer *w, struct json_object *o, const struct wait_hist *h)
-{
-	add_u64(w, o, "count", h->count);
-	add_u64(w, o, "total_ns", h->total_ns);
-	add_u64(w, o, "max_ns", h->max_ns);
-	add_hist(w, o, "hist_log2_ns", h->slots);
-}
-
-static void add_iso8601(struct writer *w, struct json_object *o, const char *key, time_t t)
-{
-	struct tm tm;
-	char buf[64];
-
-	if (!gmtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		strcpy(buf, "1970-01-01T00:00:00Z");
-	add_str(w, o, key, buf);
-}
-
-static void add_thread(struct writer *w, struct json_object *arr, const struct thread_profile *t)
-{
-	struct json_object *o = push(w, arr, json_object_new_object());
-
-	add_u64(w, o, "tid", t->tid);
-	add_fixed(w, o, "comm", t->comm, sizeof(t->comm));
-	add_u64(w, o, "start_ns", t->start_ns);
-	add_u64(w, o, "end_ns", t->end_ns);
-	add_u64(w, o, "cpu_ns", t->cpu_ns);
-	add_u64(w, o, "runq_ns", t->runq_wakeup_ns + t->runq_preempt_ns);
-	add_u64(w, o, "runq_wakeup_ns", t->runq_wakeup_ns);
-	add_u64(w, o, "runq_preempt_ns", t->runq_preempt_ns);
-	add_causes(w, o, "blocked_ns", t->blocked_ns);
-	add_causes(w, o, "internal_ns", t->internal_ns);
-}
-
-static void add_process(struct writer *w, struct json_object *arr,
-			const struct process_profile *p)
-{
-	struct json_object *o = push(w, arr, json_object_new_object());
-	struct json_object *threads;
-
-	add_u64(w, o, "pid", p->pid);
-	add_u64(w, o, "ppid", p->ppid);
-	add_fixed(w, o, "comm", p->comm, sizeof(p->comm));
-	add_str(w, o, "exe", p->exe);
-	add_str(w, o, "argv0", p->argv0);
-	add_bool(w, o, "exited", p->exited);
-	add_int(w, o, "exit_code", p->exit_code);
-	add_int(w, o, "signal", p->signal);
-	add_u64(w, o, "start_ns", p->start_ns);
-	add_u64(w, o, "end_ns", p->end_ns);
-	threads = add(w, o, "threads", json_object_new_array_ext(p->nr_threads));
-	for (size_t i = 0; i < p->nr_threads; i++)
-		add_thread(w, threads, &p->threads[i]);
-}
-
-static void add_syscalls(struct writer *w, struct json_object *o, const char *key,
-			 const struct syscall_stat *s, size_t n, bool errors)
-{
-	struct json_object *arr = add(w, o, key, json_object_new_array_ext(n));
-
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *e = push(w, arr, json_object_new_object());
-
-		add_fixed(w, e, "name", s[i].name, sizeof(s[i].name));
-		add_int(w, e, "nr", s[i].nr);
-		add_u64(w, e, "count", s[i].count);
-		if (errors)
-			add_u64(w, e, "errors", s[i].errors);
-		add_u64(w, e, "total_ns", s[i].total_ns);
-		add_u64(w, e, "max_ns", s[i].max_ns);
-		add_hist(w, e, "hist_log2_ns", s[i].hist);
-	}
-}
-
-static void add_time(struct writer *w, struct json_object *root, const struct profile *p)
-{
-	struct json_object *o = add(w, root, "time", json_object_new_object());
-	struct profile_totals t;
-
-	profile_totals(p, &t);
-	add_u64(w, o, "cpu_ns", t.cpu_ns);
-	add_u64(w, o, "runq_ns", t.runq_ns);
-	add_u64(w, o, "runq_wakeup_ns", t.runq_wakeup_ns);
-	add_u64(w, o, "runq_preempt_ns", t.runq_preempt_ns);
-	add_causes(w, o, "blocked_ns", t.blocked_ns);
-	add_causes(w, o, "internal_ns", t.internal_ns);
-}
-
-static void add_profile(struct writer *w, struct json_object *root, const struct profile *p)
-{
-	struct json_object *o, *arr;
-
-	o = add(w, root, "host", json_object_new_object());
-	add_fixed(w, o, "kernel", p->kernel, sizeof(p->kernel));
-	add_int(w, o, "cpus", p->cpus);
-
-	arr = add(w, root, "command", json_object_new_array_ext(p->nr_command));
-	for (size_t i = 0; i < p->nr_command; i++)
-		push(w, arr, new_str(p->command[i]));
-	add_bool(w, root, "attached", p->attached);
-	add_bool(w, root, "stopped_at_duration", p->stopped_at_duration);
-
-	o = add(w, root, "target", json_object_new_object());
-	add_u64(w, o, "pid", p->target_pid);
-	add_int(w, o, "exit_code", p->exit_code);
-	add_int(w, o, "signal", p->signal);
-	add_bool(w, o, "exited", p->target_exited);
-
-	add_u64(w, root, "duration_ns", p->duration_ns);
-	add_time(w, root, p);
-
-	arr = add(w, root, "processes", json_object_new_array_ext(p->nr_processes));
-	for (size_t i = 0; i < p->nr_processes; i++)
-		add_process(w, arr, &p->processes[i]);
-
-	add_syscalls(w, root, "syscall_waits", p->syscall_waits, p->nr_syscall_waits, false);
-	/* the key is there only when every syscall was counted (-S) */
-	if (p->syscalls_enabled)
-		add_syscalls(w, root, "syscalls", p->syscalls, p->nr_syscalls, true);
-
-	o = add(w, root, "waits", json_object_new_object());
-	for (int c = 0; c < NR_CAUSES; c++) {
-		struct json_object *cw = add(w, o, cause_names[c], json_object_new_object());
-
-		add_wait_hist(w, cw, &p->waits[c].all);
-		add_wait_hist(w, add(w, cw, "external", json_object_new_object()),
-			      &p->waits[c].ext);
-	}
-
-	o = add(w, root, "connections", json_object_new_object());
-	add_bool(w, o, "tcp_counted", p->conns.tcp_counted);
-	add_bool(w, o, "unix_counted", p->conns.unix_counted);
-	add_u64(w, o, "accepted", p->conns.accepted);
-	add_u64(w, o, "connected", p->conns.connected);
-	add_u64(w, o, "peak_open", p->conns.peak_open);
-	add_u64(w, o, "closed", p->conns.closed);
-	add_u64(w, o, "distinct_peers", p->conns.distinct_peers);
-	add_u64(w, o, "unix_connected", p->conns.unix_connected);
-
-	o = add(w, root, "timeline", json_object_new_object());
-	add_u64(w, o, "bucket_ns", p->bucket_ns);
-	arr = add(w, o, "buckets", json_object_new_array_ext(p->nr_buckets));
-	for (size_t i = 0; i < p->nr_buckets; i++) {
-		const struct timeline_bucket *b = &p->buckets[i];
-		struct json_object *e = push(w, arr, new_compact_obj());
-
-		add_u64(w, e, "cpu_ns", b->cpu_ns);
-		add_u64(w, e, "runq_ns", b->runq_ns);
-		add_u64(w, e, "io_ns", b->io_ns);
-		add_u64(w, e, "other_ns", b->other_ns);
-	}
-}
-
-static void add_verdict(struct writer *w, struct json_object *root, const struct report *r)
-{
-	const struct verdict *v = &r->verdict;
-	struct json_object *o = add(w, root, "verdict", json_object_new_object());
-	struct json_object *arr, *d;
-	size_t nr_path = v->nr_path < MAX_PATH ? v->nr_path : MAX_PATH;
-	char agreement[32];
-
-	add_str(w, o, "model", (unsigned int)v->model < NR_MODELS ? model_names[v->model] : "");
-	add_double(w, o, "confidence", v->confidence);
-	add_str(w, o, "agreement", report_agreement(r, agreement, sizeof(agreement)));
-	add_fixed(w, o, "confidence_basis", v->confidence_basis, sizeof(v->confidence_basis));
-	add_fixed(w, o, "current_model", v->current_model, sizeof(v->current_model));
-	add_bool(w, o, "already_fits", v->already_fits);
-	add_fixed(w, o, "runtime", v->runtime, sizeof(v->runtime));
-	if (v->inconclusive_reason[0])
-		add_fixed(w, o, "inconclusive_reason", v->inconclusive_reason,
-			  sizeof(v->inconclusive_reason));
-	else
-		add_null(w, o, "inconclusive_reason");
-
-	arr = add(w, o, "path", json_object_new_array_ext(nr_path));
-	for (size_t i = 0; i < nr_path; i++) {
-		const struct path_node *n = &v->path[i];
-		struct json_object *e = push(w, arr, json_object_new_object());
-
-		add_fixed(w, e, "metric", n->metric, sizeof(n->metric));
-		add_double(w, e, "value", n->value);
-		add_double(w, e, "threshold", n->threshold);
-		add_fixed(w, e, "branch", n->branch, sizeof(n->branch));
-	}
-
-	add_double(w, o, "speedup_bound", v->speedup_bound);
-	add_fixed(w, o, "speedup_basis", v->speedup_basis, sizeof(v->speedup_basis));
-	add_fixed(w, o, "advice", v->advice, sizeof(v->advice));
-	add_fixed(w, o, "rationale", v->rationale, sizeof(v->rationale));
-
-	d = add(w, o, "drivers", json_object_new_object());
-	add_double(w, d, "io_fraction", v->io_fraction);
-	add_u64(w, d, "wait_p50_ns", v->wait_p50_ns);
-	add_u64(w, d, "peak_open", v->peak_open);
-	add_double(w, d, "busy_threads", v->busy_threads);
-}
-
-static void add_thresholds(struct writer *w, struct json_object *root, const struct thresholds *t)
-{
-	struct json_object *o = add(w, root, "thresholds", json_object_new_object());
-
-	add_double(w, o, "io_bound_min", t->io_bound_min);
-	add_double(w, o, "slow_wait_ms", t->slow_wait_ms);
-	add_double(w, o, "many_conns", t->many_conns);
-	add_double(w, o, "busy_min", t->busy_min);
-	add_double(w, o, "min_duration_ms", t->min_duration_ms);
-	add_double(w, o, "asleep_min", t->asleep_min);
-}
-
-static void add_overhead(struct writer *w, struct json_object *root, const struct overhead *oh)
-{
-	struct json_object *o = add(w, root, "overhead", json_object_new_object());
-
-	add_fixed(w, o, "mode", oh->mode, sizeof(oh->mode));
-	add_u64(w, o, "events", oh->events);
-	add_u64(w, o, "dropped", oh->dropped);
-	add_u64(w, o, "anomalies", oh->anomalies);
-	add_u64(w, o, "recursion_misses", oh->recursion_misses);
-}
-
-static const char *model_str(enum model m)
-{
-	return (unsigned int)m < NR_MODELS ? model_names[m] : "";
-}
-
-/* Keys named by the data (metric paths): json-c copies them. */
-static struct json_object *add_dyn(struct writer *w, struct json_object *o, const char *key,
-				   struct json_object *v)
-{
-	if (!o || !v || json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		w->err = -ENOMEM;
-		return NULL;
-	}
-	return v;
-}
-
-static void add_repeat(struct writer *w, struct json_object *root, const struct repeat_summary *s)
-{
-	struct json_object *o, *c, *arr, *m;
-
-	if (!s->runs)
+	case json_type_boolean:
+		fputs(json_object_get_boolean(o) ? "true" : "false", f);
 		return;
-	o = add(w, root, "repeat", json_object_new_object());
-	add_u64(w, o, "runs", s->runs);
-	add_u64(w, o, "main_run", s->main_run);
-	add_str(w, o, "model", model_str(s->model));
-	c = add(w, o, "verdicts", json_object_new_object());
-	for (int i = 0; i < NR_MODELS; i++)
-		add_u64(w, c, model_names[i], s->counts[i]);
-	arr = add(w, o, "per_run", json_object_new_array_ext(s->runs));
-	for (unsigned int i = 0; i < s->runs; i++) {
-		const struct repeat_run *run = &s->per_run[i];
-		struct json_object *e = push(w, arr, json_object_new_object());
+	case json_type_int:
+		if (json_object_get_int64(o) < 0)
+			fprintf(f, "%lld", (long long)json_object_get_int64(o));
+		else
+			fprintf(f, "%llu", (unsigned long long)json_object_get_uint64(o));
+		return;
+	case json_type_double:
+		fputs(fmt_number(buf, sizeof(buf), json_object_get_double(o)), f);
+		return;
+	case json_type_string:
+		put_string(f, json_object_get_string((struct json_object *)o),
+			   (size_t)json_object_get_string_len(o));
+		return;
+	case json_type_array: {
+		size_t n = json_object_array_length(o);
 
-		add_str(w, e, "model", model_str(run->model));
-		add_double(w, e, "confidence", run->confidence);
-		add_bool(w, e, "exited", run->exited);
-		add_int(w, e, "exit_code", run->exit_code);
-		add_int(w, e, "signal", run->signal);
-	}
-	m = add(w, o, "metrics", json_object_new_object());
-	for (size_t k = 0; k < s->nr_metrics; k++) {
-		const struct repeat_metric *rm = &s->metrics[k];
-		struct json_object *e = add_dyn(w, m, rm->path, json_object_new_object());
-		struct json_object *vals;
-
-		add_double(w, e, "median", rm->median);
-		add_double(w, e, "min", rm->min);
-		add_double(w, e, "max", rm->max);
-		vals = add(w, e, "values", json_object_new_array_ext(s->runs));
-		if (vals)
-			json_object_set_serializer(vals, compact_values_to_string, NULL, NULL);
-		for (unsigned int i = 0; i < s->runs; i++) {
-			if (!isfinite(rm->values[i])) {
-				if (vals && json_object_array_add(vals, NULL))
-					w->err = -ENOMEM;
-			} else {
-				push(w, vals, new_double(rm->values[i]));
-			}
+		one_line = prints_on_one_line(o, in_array);
+		fputc('[', f);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				fputc(',', f);
+			if (one_line)
+				fputs(i ? " " : "", f);
+			else
+				put_indent(f, level + 1);
+			put_value(f, json_object_array_get_idx(o, i), level + 1, true);
 		}
-	}
-}
-
-static void add_gate_rule(struct writer *w, struct json_object *arr, const struct gate_rule *g)
-{
-	struct json_object *o = push(w, arr, json_object_new_object());
-
-	add_str(w, o, "kind", (unsigned int)g->kind < NR_GATE_KINDS ? gate_kind_names[g->kind] : "");
-	add_str(w, o, "path", g->path);
-	add_bool(w, o, "passed", g->passed);
-	switch (g->kind) {
-	case GATE_EXPECT:
-		add_fixed(w, o, "expected", g->want, sizeof(g->want));
-		add_fixed(w, o, "measured", g->got, sizeof(g->got));
-		add_u64(w, o, "agree", g->agree);
-		add_u64(w, o, "runs", g->runs);
-		add_double(w, o, "min_agreement", g->min_agreement);
-		break;
-	case GATE_LIMIT:
-		add_double(w, o, "value", g->value);
-		add_double(w, o, "min", g->min);
-		add_double(w, o, "max", g->max);
-		break;
-	case GATE_MODEL:
-		add_fixed(w, o, "old", g->want, sizeof(g->want));
-		add_fixed(w, o, "new", g->got, sizeof(g->got));
-		break;
-	default:
-		add_double(w, o, "old", g->old);
-		add_double(w, o, "new", g->value);
-		add_double(w, o, "abs", g->abs);
-		add_double(w, o, "rel", g->rel);
-		add_double(w, o, "allowed", g->allowed);
-		add_str(w, o, "worse",
-			(unsigned int)g->worse < NR_GATE_WORSE ? gate_worse_names[g->worse] : "");
-		break;
-	}
-	add_fixed(w, o, "message", g->message, sizeof(g->message));
-}
-
-static void add_gates(struct writer *w, struct json_object *root, const struct gate_results *gr)
-{
-	struct json_object *o, *arr;
-
-	if (!gr->evaluated)
+		if (n && !one_line)
+			put_indent(f, level);
+		fputc(']', f);
 		return;
-	o = add(w, root, "gates", json_object_new_object());
-	add_bool(w, o, "passed", gr->nr_failed == 0);
-	add_u64(w, o, "failed", gr->nr_failed);
-	add_str_or_null(w, o, "expect", gr->expect);
-	add_str_or_null(w, o, "policy", gr->policy);
-	add_str_or_null(w, o, "baseline", gr->baseline);
-	arr = add(w, o, "rules", json_object_new_array_ext(gr->nr));
-	for (size_t i = 0; i < gr->nr; i++)
-		add_gate_rule(w, arr, &gr->rules[i]);
+	}
+	case json_type_object: {
+		bool first = true;
+
+		one_line = prints_on_one_line(o, in_array);
+		fputc('{', f);
+		json_object_object_foreach((struct json_object *)o, key, val)
+		{
+			if (!first)
+				fputc(',', f);
+			if (one_line)
+				fputs(first ? "" : " ", f);
+			else
+				put_indent(f, level + 1);
+			put_string(f, key, strlen(key));
+			fputs(": ", f);
+			put_value(f, val, level + 1, false);
+			first = false;
+		}
+		if (!first && !one_line)
+			put_indent(f, level);
+		fputc('}', f);
+		return;
+	}
+	}
 }
 
-struct json_object *report_json_tree(const struct report *r)
+int report_json_write(FILE *f, const struct json_object *doc)
 {
-	struct writer w = { 0 };
-	struct json_object *root = json_object_new_object();
-
-	add_str(&w, root, "schema", REPORT_SCHEMA);
-	add_str(&w, root, "advisor_version", ADVISOR_VERSION);
-	add_iso8601(&w, root, "created_at", r->profile.created_at);
-	add_profile(&w, root, &r->profile);
-	add_verdict(&w, root, r);
-	add_thresholds(&w, root, &r->thresholds);
-	add_overhead(&w, root, &r->profile.overhead);
-	add_repeat(&w, root, &r->repeat);
-	add_gates(&w, root, &r->gates);
-	if (w.err) {
-		json_object_put(root);
-		errno = -w.err;
-		return NULL;
-	}
-	return root;
-}
-
-int report_json_write(FILE *f, const struct report *r)
-{
-	struct json_object *root = report_json_tree(r);
-	const char *text;
-	size_t len;
-	int err;
-
-	if (!root)
-		return -errno;
-
-	text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							       JSON_C_TO_STRING_NOSLASHESCAPE,
-						 &len);
-	if (!text) {
-		json_object_put(root);
-		return -ENOMEM;
-	}
+	if (!doc)
+		return -EINVAL;
 	errno = 0;
-	if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) == EOF)
-		err = errno ? -errno : -EIO;
-	else
-		err = ferror(f) ? -EIO : 0;
-	json_object_put(root);
-	return err;
+	put_value(f, doc, 0, false);
+	if (fputc('\n', f) == EOF || fflush(f) == EOF)
+		return errno ? -errno : -EIO;
+	return ferror(f) ? -EIO : 0;
 }

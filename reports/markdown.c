@@ -4,256 +4,299 @@
  * GitLab's merge request notes): the verdict, its drivers, the gates in a
  * table with pass or fail, and the changes against the baseline.
  *
- * Text from the target or a saved report (comm, argv, messages) is made
- * inert: invalid UTF-8 becomes U+FFFD, every character Markdown or the HTML
- * it may carry gives a meaning to is escaped with a backslash (CommonMark
- * allows that for any ASCII punctuation), line breaks and other controls
- * become spaces so that a value cannot leave its table cell or line, and
- * the bidi controls that can make text read backwards become U+FFFD.
+ * Text from the target or a saved report (comm, argv, messages) goes through
+ * text_md_escape(), which makes it inert and keeps it in its table cell or
+ * line.
  */
 #include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "doc.h"
+#include "format.h"
+#include "gate_text.h"
 #include "report.h"
-
-#define REPLACEMENT "\xef\xbf\xbd"
-
-/* U+202A..U+202E and U+2066..U+2069, as UTF-8 */
-static bool is_bidi_control(const unsigned char *u)
-{
-	return u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
-				(u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9));
-}
-
-static void md_put(FILE *f, const char *s, size_t len)
-{
-	char *clean = report_utf8_sanitize(s ? s : "", len);
-	const unsigned char *u = (const unsigned char *)clean;
-
-	if (!clean) {
-		fputs(REPLACEMENT, f);
-		return;
-	}
-	for (size_t i = 0; u[i]; i++) {
-		unsigned char c = u[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			fputc(' ', f);
-		} else if (strchr("\\`*_[]<>|#!~&()", c)) {
-			fputc('\\', f);
-			fputc(c, f);
-		} else if (is_bidi_control(u + i)) {
-			fputs(REPLACEMENT, f);
-			i += 2;
-		} else {
-			fputc(c, f);
-		}
-	}
-	free(clean);
-}
+#include "text.h"
 
 static void md(FILE *f, const char *s)
 {
-	md_put(f, s, SIZE_MAX);
+	text_md_escape(f, s);
 }
 
-static const char *model_of(enum model m)
+/* The verdict's model, safe as it is: "?" unless it is one of the models. */
+static const char *model_of(const struct json_object *doc)
 {
-	return (unsigned int)m < NR_MODELS ? model_names[m] : "?";
+	static const char *const models[] = {"inconclusive", "async", "multithreading",
+					     "multiprocessing"};
+	const char *model = doc_str(doc, "verdict.model");
+
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+		if (!strcmp(model, models[i]))
+			return models[i];
+	return "?";
 }
 
-static void put_header(FILE *f, const struct report *r)
+static bool has(const struct json_object *doc, const char *key)
 {
-	const struct gate_results *gr = &r->gates;
+	return json_object_is_type(doc_get(doc, key), json_type_object);
+}
 
-	if (!gr->evaluated)
-		fprintf(f, "# advisor: %s\n\n", model_of(r->verdict.model));
-	else if (gr->nr_failed)
-		fprintf(f, "# advisor: gates FAILED (%zu of %zu)\n\n", gr->nr_failed, gr->nr);
+/* Whether a rule compares with the baseline: a row of the changes table. */
+static bool is_change(const struct json_object *rule)
+{
+	enum gate_text_kind kind = gate_text_kind(rule);
+
+	return kind == GATE_TEXT_MODEL || kind == GATE_TEXT_CHANGE;
+}
+
+static void put_header(FILE *f, const struct json_object *doc)
+{
+	size_t n = doc_len(doc, "gates.rules");
+	size_t failed = gate_text_failed(doc_get(doc, "gates"));
+
+	if (!has(doc, "gates"))
+		fprintf(f, "# advisor: %s\n\n", model_of(doc));
+	else if (failed)
+		fprintf(f, "# advisor: gates FAILED (%zu of %zu)\n\n", failed, n);
 	else
-		fprintf(f, "# advisor: gates passed (%zu of %zu)\n\n", gr->nr, gr->nr);
+		fprintf(f, "# advisor: gates passed (%zu of %zu)\n\n", n, n);
 }
 
-static void put_target(FILE *f, const struct report *r)
+static void put_target(FILE *f, const struct json_object *doc)
 {
-	const struct profile *p = &r->profile;
 	unsigned int first;
+	int code, sig;
 
 	fputs("**Target:** ", f);
-	if (p->attached) {
+	if (doc_bool(doc, "attached")) {
 		fputs("attached to a running process\n", f);
-	} else if (p->stopped_at_duration) {
+	} else if (doc_bool(doc, "stopped_at_duration")) {
 		fputs("stopped at --duration\n", f);
-	} else if (report_target_failed(r, &first)) {
-		const struct repeat_run *x = r->repeat.runs ? &r->repeat.per_run[first] : NULL;
-		int sig = x ? x->signal : p->signal, code = x ? x->exit_code : p->exit_code;
-
+	} else if (report_target_failed(doc, &first, &code, &sig)) {
 		fputs("**FAILED**: ", f);
-		if (x)
-			fprintf(f, "run %u of %u: ", first + 1, r->repeat.runs);
+		if (has(doc, "repeat"))
+			fprintf(f, "run %u of %llu: ", first + 1,
+				(unsigned long long)doc_u64(doc, "repeat.runs"));
 		if (sig)
 			fprintf(f, "killed by signal %d\n", sig);
 		else
 			fprintf(f, "exited with status %d\n", code);
-	} else if (p->target_exited) {
-		fprintf(f, "exited with status %d\n", p->exit_code);
+	} else if (doc_bool(doc, "target.exited")) {
+		fprintf(f, "exited with status %d\n", (int)doc_int(doc, "target.exit_code", 0));
 	} else {
 		fputs("did not exit\n", f);
 	}
 }
 
-static void put_verdict(FILE *f, const struct report *r)
+static void put_verdict(FILE *f, const struct json_object *doc)
 {
-	const struct verdict *v = &r->verdict;
-	const struct profile *p = &r->profile;
-	char buf[32];
+	const char *reason = doc_str(doc, "verdict.inconclusive_reason");
+	const char *now = doc_str(doc, "verdict.current_model");
+	const char *runtime = doc_str(doc, "verdict.runtime");
+	const char *advice = doc_str(doc, "verdict.advice");
+	const char *why = doc_str(doc, "verdict.rationale");
+	size_t nr_command = doc_len(doc, "command");
+	char buf[FMT_LEN];
 
-	fprintf(f, "**Verdict:** %s (confidence %.2f", model_of(v->model), v->confidence);
-	if (r->repeat.runs)
-		fprintf(f, "; %s runs agree", report_agreement(r, buf, sizeof(buf)));
+	fprintf(f, "**Verdict:** %s (confidence %.2f", model_of(doc),
+		doc_double(doc, "verdict.confidence"));
+	if (has(doc, "repeat"))
+		fprintf(f, "; %s runs agree", report_agreement(doc, buf, sizeof(buf)));
 	fputs(")", f);
-	if (v->inconclusive_reason[0]) {
+	if (reason[0]) {
 		fputs(", ", f);
-		md_put(f, v->inconclusive_reason, sizeof(v->inconclusive_reason));
+		md(f, reason);
 	}
 	fputs("  \n**Command:** ", f);
-	for (size_t i = 0; i < p->nr_command; i++) {
+	for (size_t i = 0; i < nr_command; i++) {
 		if (i)
 			fputc(' ', f);
-		md(f, p->command[i]);
+		md(f, doc_str(doc_at(doc, "command", i), ""));
 	}
 	fputs("  \n", f);
-	put_target(f, r);
-	if (v->current_model[0] || v->runtime[0]) {
+	put_target(f, doc);
+	if (now[0] || runtime[0]) {
 		fputs("\n**Now:** ", f);
-		md_put(f, v->current_model[0] ? v->current_model : "unknown",
-		       sizeof(v->current_model));
-		if (v->runtime[0]) {
+		md(f, now[0] ? now : "unknown");
+		if (runtime[0]) {
 			fputs(", runtime ", f);
-			md_put(f, v->runtime, sizeof(v->runtime));
+			md(f, runtime);
 		}
-		fputs(v->already_fits ? " (already fits)\n" : "\n", f);
+		fputs(doc_bool(doc, "verdict.already_fits") ? " (already fits)\n" : "\n", f);
 	}
-	if (v->advice[0]) {
+	if (advice[0]) {
 		fputs("\n**Advice:** ", f);
-		md_put(f, v->advice, sizeof(v->advice));
+		md(f, advice);
 		fputc('\n', f);
 	}
-	if (v->rationale[0]) {
+	if (why[0]) {
 		fputs("\n**Why:** ", f);
-		md_put(f, v->rationale, sizeof(v->rationale));
+		md(f, why);
 		fputc('\n', f);
 	}
 	fputc('\n', f);
 }
 
-/* One driver row; ns: the value is a duration. */
-static void driver_row(FILE *f, const struct report *r, const char *name, double value,
+/* A number for the drivers table: a duration, or a short number. */
+static const char *fmt_driver(char *buf, size_t len, double v, bool ns)
+{
+	return ns ? fmt_ns(buf, len, v) : fmt_short(buf, len, v);
+}
+
+/*
+ * One driver row; ns: the value is a duration. The repeated metric is a key
+ * of its own in repeat.metrics, looked up whole.
+ */
+static void driver_row(FILE *f, const struct json_object *doc, const char *name,
 		       const char *threshold, bool ns)
 {
-	const struct repeat_metric *m = repeat_metric_find(&r->repeat, name);
-	char a[32], b[32], c[32];
+	struct json_object *metrics = doc_get(doc, "repeat.metrics"), *m = NULL;
+	char key[64], a[FMT_LEN], b[FMT_LEN], c[FMT_LEN];
 
-	if (ns)
-		fprintf(f, "| %s | %s | %s |", name, report_fmt_ns(a, sizeof(a), value), threshold);
-	else
-		fprintf(f, "| %s | %s | %s |", name, gate_fmt_short(a, sizeof(a), value),
-			threshold);
-	if (r->repeat.runs) {
-		if (!m)
+	snprintf(key, sizeof(key), "verdict.drivers.%s", name);
+	fprintf(f, "| %s | %s | %s |", name, fmt_driver(a, sizeof(a), doc_double(doc, key), ns),
+		threshold);
+	if (has(doc, "repeat")) {
+		if (!json_object_is_type(metrics, json_type_object) ||
+		    !json_object_object_get_ex(metrics, name, &m))
 			fputs(" |", f);
-		else if (ns)
-			fprintf(f, " %s (%s to %s) |", report_fmt_ns(a, sizeof(a), m->median),
-				report_fmt_ns(b, sizeof(b), m->min),
-				report_fmt_ns(c, sizeof(c), m->max));
 		else
-			fprintf(f, " %s (%s to %s) |", gate_fmt_short(a, sizeof(a), m->median),
-				gate_fmt_short(b, sizeof(b), m->min),
-				gate_fmt_short(c, sizeof(c), m->max));
+			fprintf(f, " %s (%s to %s) |",
+				fmt_driver(a, sizeof(a), doc_double(m, "median"), ns),
+				fmt_driver(b, sizeof(b), doc_double(m, "min"), ns),
+				fmt_driver(c, sizeof(c), doc_double(m, "max"), ns));
 	}
 	fputc('\n', f);
 }
 
-static void put_drivers(FILE *f, const struct report *r)
+static void put_drivers(FILE *f, const struct json_object *doc)
 {
-	const struct verdict *v = &r->verdict;
-	const struct thresholds *t = &r->thresholds;
-	struct profile_totals tot;
-	char a[64], b[32], c[32], d[32];
+	bool repeat = has(doc, "repeat");
+	unsigned long long runs = doc_u64(doc, "repeat.runs");
+	char a[64], b[FMT_LEN], c[FMT_LEN], d[FMT_LEN];
 
 	fputs("## Drivers\n\n", f);
-	if (r->repeat.runs)
-		fprintf(f, "Run %u of %u is shown; the last column is over all %u runs.\n\n",
-			r->repeat.main_run + 1, r->repeat.runs, r->repeat.runs);
+	if (repeat)
+		fprintf(f, "Run %llu of %llu is shown; the last column is over all %llu runs.\n\n",
+			(unsigned long long)doc_u64(doc, "repeat.main_run") + 1, runs, runs);
 	fprintf(f, "| driver | value | threshold |%s\n|---|---|---|%s\n",
-		r->repeat.runs ? " median (min to max) |" : "", r->repeat.runs ? "---|" : "");
+		repeat ? " median (min to max) |" : "", repeat ? "---|" : "");
 	snprintf(a, sizeof(a), "io\\_bound\\_min %s",
-		 gate_fmt_number(b, sizeof(b), t->io_bound_min));
-	driver_row(f, r, "io_fraction", v->io_fraction, a, false);
+		 fmt_number(b, sizeof(b), doc_double(doc, "thresholds.io_bound_min")));
+	driver_row(f, doc, "io_fraction", a, false);
 	snprintf(a, sizeof(a), "slow\\_wait\\_ms %s",
-		 gate_fmt_number(b, sizeof(b), t->slow_wait_ms));
-	driver_row(f, r, "wait_p50_ns", (double)v->wait_p50_ns, a, true);
-	snprintf(a, sizeof(a), "many\\_conns %s", gate_fmt_number(b, sizeof(b), t->many_conns));
-	driver_row(f, r, "peak_open", (double)v->peak_open, a, false);
-	driver_row(f, r, "busy_threads", v->busy_threads, "", false);
+		 fmt_number(b, sizeof(b), doc_double(doc, "thresholds.slow_wait_ms")));
+	driver_row(f, doc, "wait_p50_ns", a, true);
+	snprintf(a, sizeof(a), "many\\_conns %s",
+		 fmt_number(b, sizeof(b), doc_double(doc, "thresholds.many_conns")));
+	driver_row(f, doc, "peak_open", a, false);
+	driver_row(f, doc, "busy_threads", "", false);
 
-	profile_totals(&r->profile, &tot);
 	fprintf(f, "\nTime: cpu %s, runq %s, io %s in %s wall.\n\n",
-		report_fmt_ns(a, sizeof(a), (double)tot.cpu_ns),
-		report_fmt_ns(b, sizeof(b), (double)tot.runq_ns),
-		report_fmt_ns(c, sizeof(c), (double)report_io_ns(&tot)),
-		report_fmt_ns(d, sizeof(d), (double)r->profile.duration_ns));
+		fmt_ns(a, sizeof(a), (double)doc_u64(doc, "time.cpu_ns")),
+		fmt_ns(b, sizeof(b), (double)doc_u64(doc, "time.runq_ns")),
+		fmt_ns(c, sizeof(c), (double)doc_io_ns(doc_get(doc, "time"))),
+		fmt_ns(d, sizeof(d), (double)doc_u64(doc, "duration_ns")));
 }
 
-static void put_rule_row(FILE *f, const struct gate_rule *g)
+static const char *result_of(const struct json_object *rule)
 {
-	char buf[GATE_PATH_LEN + 64];
+	return doc_bool(rule, "passed") ? "pass" : "**FAIL**";
+}
 
-	fprintf(f, "| %s | ", g->passed ? "pass" : "**FAIL**");
-	md(f, gate_rule_title(g, buf, sizeof(buf)));
+static void put_rule_row(FILE *f, const struct json_object *rule)
+{
+	char buf[GATE_TEXT_LEN];
+
+	fprintf(f, "| %s | ", result_of(rule));
+	md(f, gate_text_title(rule, buf, sizeof(buf)));
 	fputs(" | ", f);
-	md(f, gate_rule_measured(g, buf, sizeof(buf)));
+	md(f, gate_text_measured(rule, buf, sizeof(buf)));
 	fputs(" | ", f);
-	md(f, gate_rule_limit(g, buf, sizeof(buf)));
+	md(f, gate_text_limit(rule, buf, sizeof(buf)));
 	fputs(" | ", f);
-	md_put(f, g->message, sizeof(g->message));
+	md(f, doc_str(rule, "message"));
 	fputs(" |\n", f);
 }
 
-static void put_gates(FILE *f, const struct report *r)
+/* "Expected multiprocessing; policy FILE; baseline FILE." */
+static void put_asked(FILE *f, const struct json_object *gates)
 {
-	const struct gate_results *gr = &r->gates;
-	size_t changes = 0;
+	const char *expect = doc_str(gates, "expect"), *policy = doc_str(gates, "policy");
+	const char *baseline = doc_str(gates, "baseline");
+	bool first = true;
 
-	if (!gr->evaluated)
+	if (!expect[0] && !policy[0] && !baseline[0])
+		return;
+	if (expect[0]) {
+		fputs("Expected ", f);
+		md(f, expect);
+		first = false;
+	}
+	if (policy[0]) {
+		fputs(first ? "Policy " : "; policy ", f);
+		md(f, policy);
+		first = false;
+	}
+	if (baseline[0]) {
+		fputs(first ? "Baseline " : "; baseline ", f);
+		md(f, baseline);
+	}
+	fputs(".\n\n", f);
+}
+
+static void put_change_row(FILE *f, const struct json_object *rule)
+{
+	char a[FMT_LEN], b[FMT_LEN], d[GATE_TEXT_LEN];
+	double old, new;
+
+	if (gate_text_kind(rule) == GATE_TEXT_MODEL) {
+		fputs("| model | ", f);
+		md(f, doc_str(rule, "old"));
+		fputs(" | ", f);
+		md(f, doc_str(rule, "new"));
+		fprintf(f, " | %s | unchanged | %s |\n",
+			strcmp(doc_str(rule, "old"), doc_str(rule, "new")) ? "changed" : "none",
+			result_of(rule));
+		return;
+	}
+	old = doc_double(rule, "old");
+	new = doc_double(rule, "new");
+	fputs("| ", f);
+	md(f, doc_str(rule, "path"));
+	fprintf(f, " | %s | %s | ", fmt_number(a, sizeof(a), old), fmt_number(b, sizeof(b), new));
+	if (isnan(old) || isnan(new)) {
+		fputs("not comparable", f);
+	} else if (old == new) {
+		fputs("none", f);
+	} else {
+		double delta = new - old;
+
+		fmt_number(d, sizeof(d), delta);
+		fprintf(f, "%s%s", delta > 0 ? "+" : "", d);
+		if (old != 0)
+			fprintf(f, ", %+.1f%%", 100 * delta / fabs(old));
+	}
+	fputs(" | ", f);
+	md(f, gate_text_limit(rule, d, sizeof(d)));
+	fprintf(f, " | %s |\n", result_of(rule));
+}
+
+static void put_gates(FILE *f, const struct json_object *doc)
+{
+	struct json_object *gates = doc_get(doc, "gates");
+	size_t n = doc_len(gates, "rules"), changes = 0;
+
+	if (!has(doc, "gates"))
 		return;
 	fputs("## Gates\n\n", f);
-	if (gr->expect[0] || gr->policy[0] || gr->baseline[0]) {
-		bool first = true;
-
-		if (gr->expect[0]) {
-			fputs("Expected ", f);
-			md_put(f, gr->expect, sizeof(gr->expect));
-			first = false;
-		}
-		if (gr->policy[0]) {
-			fputs(first ? "Policy " : "; policy ", f);
-			md_put(f, gr->policy, sizeof(gr->policy));
-			first = false;
-		}
-		if (gr->baseline[0]) {
-			fputs(first ? "Baseline " : "; baseline ", f);
-			md_put(f, gr->baseline, sizeof(gr->baseline));
-		}
-		fputs(".\n\n", f);
-	}
+	put_asked(f, gates);
 	fputs("| result | rule | measured | limit | message |\n|---|---|---|---|---|\n", f);
-	for (size_t i = 0; i < gr->nr; i++) {
-		put_rule_row(f, &gr->rules[i]);
-		if (gr->rules[i].kind == GATE_MODEL || gr->rules[i].kind == GATE_CHANGE)
-			changes++;
+	for (size_t i = 0; i < n; i++) {
+		put_rule_row(f, doc_at(gates, "rules", i));
+		changes += is_change(doc_at(gates, "rules", i));
 	}
 	fputc('\n', f);
 	if (!changes)
@@ -261,50 +304,17 @@ static void put_gates(FILE *f, const struct report *r)
 
 	fputs("## Changes against the baseline\n\n", f);
 	fputs("| metric | old | new | change | allowed | result |\n|---|---|---|---|---|---|\n", f);
-	for (size_t i = 0; i < gr->nr; i++) {
-		const struct gate_rule *g = &gr->rules[i];
-		char a[32], b[32], d[64];
-
-		if (g->kind == GATE_MODEL) {
-			fputs("| model | ", f);
-			md_put(f, g->want, sizeof(g->want));
-			fputs(" | ", f);
-			md_put(f, g->got, sizeof(g->got));
-			fprintf(f, " | %s | unchanged | %s |\n",
-				strcmp(g->want, g->got) ? "changed" : "none",
-				g->passed ? "pass" : "**FAIL**");
-			continue;
-		}
-		if (g->kind != GATE_CHANGE)
-			continue;
-		fputs("| ", f);
-		md_put(f, g->path, sizeof(g->path));
-		fprintf(f, " | %s | %s | ", gate_fmt_number(a, sizeof(a), g->old),
-			gate_fmt_number(b, sizeof(b), g->value));
-		if (isnan(g->old) || isnan(g->value)) {
-			fputs("not comparable", f);
-		} else if (g->old == g->value) {
-			fputs("none", f);
-		} else {
-			double delta = g->value - g->old;
-
-			gate_fmt_number(d, sizeof(d), delta);
-			fprintf(f, "%s%s", delta > 0 ? "+" : "", d);
-			if (g->old != 0)
-				fprintf(f, ", %+.1f%%", 100 * delta / fabs(g->old));
-		}
-		fputs(" | ", f);
-		md(f, gate_rule_limit(g, d, sizeof(d)));
-		fprintf(f, " | %s |\n", g->passed ? "pass" : "**FAIL**");
-	}
+	for (size_t i = 0; i < n; i++)
+		if (is_change(doc_at(gates, "rules", i)))
+			put_change_row(f, doc_at(gates, "rules", i));
 	fputc('\n', f);
 }
 
-int report_markdown_write(FILE *f, const struct report *r)
+int report_markdown_write(FILE *f, const struct json_object *doc)
 {
-	put_header(f, r);
-	put_verdict(f, r);
-	put_drivers(f, r);
-	put_gates(f, r);
+	put_header(f, doc);
+	put_verdict(f, doc);
+	put_drivers(f, doc);
+	put_gates(f, doc);
 	return ferror(f) ? -EIO : 0;
 }

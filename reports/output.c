@@ -38,23 +38,23 @@ enum report_format report_format_of(const char *path)
 	return REPORT_UNKNOWN;
 }
 
-static int write_format(FILE *f, enum report_format fmt, const struct report *r)
+static int write_format(FILE *f, enum report_format fmt, const struct json_object *doc)
 {
 	switch (fmt) {
 	case REPORT_JSON:
-		return report_json_write(f, r);
+		return report_json_write(f, doc);
 	case REPORT_HTML:
-		return report_html_write(f, r);
+		return report_html_write(f, doc);
 	case REPORT_JUNIT:
-		return report_junit_write(f, r);
+		return report_junit_write(f, doc);
 	case REPORT_MARKDOWN:
-		return report_markdown_write(f, r);
+		return report_markdown_write(f, doc);
 	default:
 		return -EINVAL;
 	}
 }
 
-int report_write_path(const char *path, const struct report *r)
+int report_write_path(const char *path, const struct json_object *doc)
 {
 	enum report_format fmt = report_format_of(path);
 	FILE *f;
@@ -63,7 +63,7 @@ int report_write_path(const char *path, const struct report *r)
 	if (fmt == REPORT_UNKNOWN)
 		return -EINVAL;
 	if (!strcmp(path, "-")) {
-		err = write_format(stdout, fmt, r);
+		err = write_format(stdout, fmt, doc);
 		errno = 0;
 		if (fflush(stdout) == EOF && !err)
 			err = errno ? -errno : -EIO;
@@ -75,7 +75,7 @@ int report_write_path(const char *path, const struct report *r)
 	f = fopen(path, "we");
 	if (!f)
 		return -errno;
-	err = write_format(f, fmt, r);
+	err = write_format(f, fmt, doc);
 	errno = 0;
 	if (fflush(f) == EOF && !err)
 		err = errno ? -errno : -EIO;

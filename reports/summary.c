@@ -1,34 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The few lines `advisor run` leaves on stderr when no report was asked for:
- * the verdict, what drove it, and where the time went.
+ * the verdict, what drove it, and where the time went. Every string of the
+ * document goes through text_terminal_put(): a report read back from a file
+ * can hold anything, and no control character may reach the terminal.
  */
 #include <string.h>
 
-#include "report.h"
+#include <json-c/json.h>
 
-const char *report_fmt_ns(char *buf, size_t len, double ns)
+#include "doc.h"
+#include "format.h"
+#include "gate_text.h"
+#include "report.h"
+#include "text.h"
+
+static void put_text(FILE *f, const char *s)
 {
-	if (ns != ns)
-		snprintf(buf, len, "?");
-	else if (ns < 1e3)
-		snprintf(buf, len, "%.0f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.3g us", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, len, "%.3g ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3g s", ns / 1e9);
-	return buf;
+	text_terminal_put(f, s, strlen(s));
 }
 
-#define fmt_ns report_fmt_ns
+/* The models, in the order the report counts them. */
+static const char *const models[] = {"inconclusive", "async", "multithreading", "multiprocessing"};
+#define NR_MODELS_SHOWN (sizeof(models) / sizeof(models[0]))
+
+/* The verdict's model, safe as it is: "?" unless it is one of the models. */
+static const char *model_of(const struct json_object *doc)
+{
+	const char *model = doc_str(doc, "verdict.model");
+
+	for (size_t i = 0; i < NR_MODELS_SHOWN; i++)
+		if (!strcmp(model, models[i]))
+			return models[i];
+	return "?";
+}
 
 /* A metric's value in its unit, judged from the name the decision gave it. */
 static const char *fmt_metric(char *buf, size_t len, const char *metric, double v)
 {
 	size_t n = strlen(metric);
 
+	/* a driver that was not measured (connections not counted) is null */
+	if (v != v) {
+		snprintf(buf, len, "not counted");
+		return buf;
+	}
 	if (n > 3 && !strcmp(metric + n - 3, "_ns"))
 		return fmt_ns(buf, len, v);
 	if (n > 3 && !strcmp(metric + n - 3, "_ms"))
@@ -37,211 +53,241 @@ static const char *fmt_metric(char *buf, size_t len, const char *metric, double 
 	return buf;
 }
 
-/*
- * Text from the verdict, which a report read back from a file can fill with
- * anything: no control character reaches the terminal.
- */
-static void put_text(FILE *f, const char *s, size_t size)
+static void put_exit(FILE *f, const struct json_object *doc)
 {
-	for (size_t i = 0; i < size && s[i]; i++) {
-		unsigned char c = s[i];
+	int sig = doc_int(doc, "target.signal", 0);
 
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, f);
-	}
-}
-
-__u64 report_io_ns(const struct profile_totals *t)
-{
-	static const int io_causes[] = { CAUSE_NET, CAUSE_DISK, CAUSE_POLL, CAUSE_IPC };
-	__u64 sum = 0;
-
-	for (size_t i = 0; i < sizeof(io_causes) / sizeof(io_causes[0]); i++) {
-		int c = io_causes[i];
-
-		if (t->blocked_ns[c] > t->internal_ns[c])
-			sum += t->blocked_ns[c] - t->internal_ns[c];
-	}
-	return sum;
-}
-
-static void put_exit(FILE *f, const struct profile *p)
-{
-	if (!p->target_exited)
-		fprintf(f, "target %s", p->attached ? "still running" : "did not exit");
-	else if (p->signal)
-		fprintf(f, "target killed by signal %d (%s)", p->signal, strsignal(p->signal));
+	if (!doc_bool(doc, "target.exited"))
+		fprintf(f, "target %s",
+			doc_bool(doc, "attached") ? "still running" : "did not exit");
+	else if (sig)
+		fprintf(f, "target killed by signal %d (%s)", sig, strsignal(sig));
 	else
-		fprintf(f, "target exited with status %d", p->exit_code);
+		fprintf(f, "target exited with status %d",
+			(int)doc_int(doc, "target.exit_code", 0));
 }
 
-const char *report_agreement(const struct report *r, char *buf, size_t len)
+const char *report_agreement(const struct json_object *doc, char *buf, size_t len)
 {
-	const struct repeat_summary *s = &r->repeat;
-	unsigned int agree = 1, runs = 1;
+	unsigned long long agree = 1, runs = 1;
+	struct json_object *repeat = doc_get(doc, "repeat");
 
-	if (s->runs) {
-		runs = s->runs;
-		agree = (unsigned int)r->verdict.model < NR_MODELS ? s->counts[r->verdict.model] : 0;
+	if (json_object_is_type(repeat, json_type_object)) {
+		struct json_object *counts = doc_get(repeat, "verdicts"), *n;
+
+		runs = doc_u64(repeat, "runs");
+		agree = 0;
+		/* the model is a key of its own: doc_get() would split a dotted one */
+		if (json_object_is_type(counts, json_type_object) &&
+		    json_object_object_get_ex(counts, doc_str(doc, "verdict.model"), &n))
+			agree = doc_u64(n, "");
 	}
-	snprintf(buf, len, "%u/%u", agree, runs);
+	snprintf(buf, len, "%llu/%llu", agree, runs);
 	return buf;
 }
 
-static bool run_failed(bool exited, int exit_code, int signal)
+/*
+ * One run ended badly: killed, or exited non-zero (its exit code is -1 while
+ * it runs, which is no failure). Its code and signal into *code and *sig.
+ */
+static bool run_failed(const struct json_object *run, int *code, int *sig)
 {
-	return signal || (exited && exit_code > 0);
+	*code = doc_int(run, "exit_code", 0);
+	*sig = doc_int(run, "signal", 0);
+	return *sig || (doc_bool(run, "exited") && *code > 0);
 }
 
-bool report_target_failed(const struct report *r, unsigned int *first)
+bool report_target_failed(const struct json_object *doc, unsigned int *first, int *code, int *sig)
 {
-	const struct profile *p = &r->profile;
+	struct json_object *repeat = doc_get(doc, "repeat");
+	int c = 0, s = 0;
+	bool failed = false;
 
 	*first = 0;
-	if (p->attached || p->stopped_at_duration)
-		return false;
-	if (!r->repeat.runs)
-		return run_failed(p->target_exited, p->exit_code, p->signal);
-	for (unsigned int i = 0; i < r->repeat.runs; i++) {
-		const struct repeat_run *run = &r->repeat.per_run[i];
-
-		if (run_failed(run->exited, run->exit_code, run->signal)) {
-			*first = i;
-			return true;
-		}
+	if (doc_bool(doc, "attached") || doc_bool(doc, "stopped_at_duration"))
+		goto out;
+	if (!json_object_is_type(repeat, json_type_object)) {
+		failed = run_failed(doc_get(doc, "target"), &c, &s);
+		goto out;
 	}
-	return false;
+	for (size_t i = 0; i < doc_len(repeat, "per_run") && !failed; i++) {
+		failed = run_failed(doc_at(repeat, "per_run", i), &c, &s);
+		if (failed)
+			*first = i;
+	}
+out:
+	if (code)
+		*code = failed ? c : 0;
+	if (sig)
+		*sig = failed ? s : 0;
+	return failed;
 }
 
-/* The metric's median and range over the runs, when it was repeated. */
-/* The metric's median and range over the runs; digits: decimals, -1 for a duration. */
-static void put_repeated(FILE *f, const struct report *r, const char *path, int digits)
+/*
+ * The metric's entry in repeat.metrics: a path is one key there
+ * ("verdict.confidence"), so it is looked up whole. NULL when not repeated.
+ */
+static struct json_object *repeated(const struct json_object *doc, const char *path)
 {
-	const struct repeat_metric *m = repeat_metric_find(&r->repeat, path);
-	char a[32], b[32], c[32];
+	struct json_object *metrics = doc_get(doc, "repeat.metrics"), *m;
+
+	if (!json_object_is_type(metrics, json_type_object) ||
+	    !json_object_object_get_ex(metrics, path, &m))
+		return NULL;
+	return m;
+}
+
+/* The metric's median and range over the runs; digits: decimals, -1 for a duration. */
+static void put_repeated(FILE *f, const struct json_object *doc, const char *path, int digits)
+{
+	struct json_object *m = repeated(doc, path);
+	double median = doc_double(m, "median"), min = doc_double(m, "min");
+	double max = doc_double(m, "max");
+	char a[FMT_LEN], b[FMT_LEN], c[FMT_LEN];
 
 	if (!m)
 		return;
 	if (digits < 0)
-		fprintf(f, "%s %s (%s..%s)", path, fmt_ns(a, sizeof(a), m->median),
-			fmt_ns(b, sizeof(b), m->min), fmt_ns(c, sizeof(c), m->max));
+		fprintf(f, "%s %s (%s..%s)", path, fmt_ns(a, sizeof(a), median),
+			fmt_ns(b, sizeof(b), min), fmt_ns(c, sizeof(c), max));
 	else
-		fprintf(f, "%s %.*f (%.*f..%.*f)", path, digits, m->median, digits, m->min, digits,
-			m->max);
+		fprintf(f, "%s %.*f (%.*f..%.*f)", path, digits, median, digits, min, digits, max);
 }
 
-static void put_repeat(FILE *f, const struct report *r)
+static void put_repeat(FILE *f, const struct json_object *doc)
 {
-	const struct repeat_summary *s = &r->repeat;
+	struct json_object *counts = doc_get(doc, "repeat.verdicts");
 	bool first = true;
 
-	fprintf(f, "  runs:      %u;", s->runs);
-	for (int m = 0; m < NR_MODELS; m++) {
-		if (!s->counts[m])
+	fprintf(f, "  runs:      %llu;", (unsigned long long)doc_u64(doc, "repeat.runs"));
+	for (size_t i = 0; i < NR_MODELS_SHOWN; i++) {
+		__u64 count = doc_u64(counts, models[i]);
+
+		if (!count)
 			continue;
-		fprintf(f, "%s %s %u", first ? "" : ",", model_names[m], s->counts[m]);
+		fprintf(f, "%s %s %llu", first ? "" : ",", models[i], (unsigned long long)count);
 		first = false;
 	}
-	fprintf(f, "; below, run %u (nearest the median io_fraction)\n", s->main_run + 1);
+	fprintf(f, "; below, run %llu (nearest the median io_fraction)\n",
+		(unsigned long long)doc_u64(doc, "repeat.main_run") + 1);
 	fputs("  medians:   ", f);
-	put_repeated(f, r, "io_fraction", 2);
+	put_repeated(f, doc, "io_fraction", 2);
 	fputs(", ", f);
-	put_repeated(f, r, "wait_p50_ns", -1);
+	put_repeated(f, doc, "wait_p50_ns", -1);
 	fputs(",\n             ", f);
-	put_repeated(f, r, "peak_open", 0);
+	put_repeated(f, doc, "peak_open", 0);
 	fputs(", ", f);
-	put_repeated(f, r, "busy_threads", 1);
+	put_repeated(f, doc, "busy_threads", 1);
 	fputc('\n', f);
 }
 
-void report_summary_write(FILE *f, const struct report *r)
+static void put_path(FILE *f, const struct json_object *doc)
 {
-	const struct verdict *v = &r->verdict;
-	const struct profile *p = &r->profile;
-	struct profile_totals t;
-	char a[32], b[32], c[32], d[32];
-	const char *model = (unsigned int)v->model < NR_MODELS ? model_names[v->model] : "?";
+	size_t n = doc_len(doc, "verdict.path");
+	char a[FMT_LEN], b[FMT_LEN];
 
-	fprintf(f, "advisor: verdict: %s (confidence %.2f)", model, v->confidence);
-	if (v->inconclusive_reason[0]) {
-		fputs(", ", f);
-		put_text(f, v->inconclusive_reason, sizeof(v->inconclusive_reason));
-	}
-	if (r->repeat.runs)
-		fprintf(f, ", %s runs agree", report_agreement(r, a, sizeof(a)));
-	fputc('\n', f);
-	if (r->repeat.runs)
-		put_repeat(f, r);
-
-	fputs("  model:     ", f);
-	put_text(f, v->current_model[0] ? v->current_model : "unknown", sizeof(v->current_model));
-	fprintf(f, " -> %s%s", model, v->already_fits ? " (already fits)" : "");
-	if (v->runtime[0]) {
-		fputs(", runtime ", f);
-		put_text(f, v->runtime, sizeof(v->runtime));
-	}
-	fputc('\n', f);
-	if (v->advice[0]) {
-		fputs("  advice:    ", f);
-		put_text(f, v->advice, sizeof(v->advice));
-		fputc('\n', f);
-	}
-
-	fprintf(f, "  drivers:   io_fraction %.2f, wait_p50 %s, peak_open %llu, busy_threads %.1f\n",
-		v->io_fraction, fmt_ns(a, sizeof(a), (double)v->wait_p50_ns),
-		(unsigned long long)v->peak_open, v->busy_threads);
-
-	for (size_t i = 0; i < v->nr_path && i < MAX_PATH; i++) {
-		const struct path_node *n = &v->path[i];
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *node = doc_at(doc, "verdict.path", i);
+		const char *metric = doc_str(node, "metric");
 
 		fputs(i ? "             " : "  path:      ", f);
-		put_text(f, n->metric, sizeof(n->metric));
+		put_text(f, metric);
 		fprintf(f, " %s (threshold %s) -> ",
-			fmt_metric(a, sizeof(a), n->metric, n->value),
-			fmt_metric(b, sizeof(b), n->metric, n->threshold));
-		put_text(f, n->branch, sizeof(n->branch));
+			fmt_metric(a, sizeof(a), metric, doc_double(node, "value")),
+			fmt_metric(b, sizeof(b), metric, doc_double(node, "threshold")));
+		put_text(f, doc_str(node, "branch"));
 		fputc('\n', f);
 	}
-
-	if (v->rationale[0]) {
-		fputs("  why:       ", f);
-		put_text(f, v->rationale, sizeof(v->rationale));
-		fputc('\n', f);
-	}
-
-	profile_totals(p, &t);
-	fprintf(f, "  time:      cpu %s, runq %s, io %s in %s wall; ",
-		fmt_ns(a, sizeof(a), (double)t.cpu_ns), fmt_ns(b, sizeof(b), (double)t.runq_ns),
-		fmt_ns(c, sizeof(c), (double)report_io_ns(&t)), fmt_ns(d, sizeof(d), (double)p->duration_ns));
-	put_exit(f, p);
-	fputc('\n', f);
-	if (p->overhead.dropped)
-		fprintf(f, "  warning:   %llu events were dropped; the numbers are low\n",
-			(unsigned long long)p->overhead.dropped);
 }
 
-void report_gates_write(FILE *f, const struct report *r, bool failed_only)
+void report_summary_write(FILE *f, const struct json_object *doc)
 {
-	const struct gate_results *gr = &r->gates;
-	char title[GATE_PATH_LEN + 32];
+	const char *reason = doc_str(doc, "verdict.inconclusive_reason");
+	const char *now = doc_str(doc, "verdict.current_model");
+	const char *runtime = doc_str(doc, "verdict.runtime");
+	const char *advice = doc_str(doc, "verdict.advice");
+	const char *why = doc_str(doc, "verdict.rationale");
+	bool repeat = json_object_is_type(doc_get(doc, "repeat"), json_type_object);
+	__u64 dropped = doc_u64(doc, "overhead.dropped");
+	char a[FMT_LEN], b[FMT_LEN], c[FMT_LEN], d[FMT_LEN];
 
-	if (!gr->evaluated)
+	fprintf(f, "advisor: verdict: %s (confidence %.2f)", model_of(doc),
+		doc_double(doc, "verdict.confidence"));
+	if (reason[0]) {
+		fputs(", ", f);
+		put_text(f, reason);
+	}
+	if (repeat)
+		fprintf(f, ", %s runs agree", report_agreement(doc, a, sizeof(a)));
+	fputc('\n', f);
+	if (repeat)
+		put_repeat(f, doc);
+
+	fputs("  model:     ", f);
+	put_text(f, now[0] ? now : "unknown");
+	fprintf(f, " -> %s%s", model_of(doc),
+		doc_bool(doc, "verdict.already_fits") ? " (already fits)" : "");
+	if (runtime[0]) {
+		fputs(", runtime ", f);
+		put_text(f, runtime);
+	}
+	fputc('\n', f);
+	if (advice[0]) {
+		fputs("  advice:    ", f);
+		put_text(f, advice);
+		fputc('\n', f);
+	}
+
+	fprintf(f,
+		"  drivers:   io_fraction %.2f, wait_p50 %s, peak_open %llu, busy_threads %.1f\n",
+		doc_double(doc, "verdict.drivers.io_fraction"),
+		fmt_ns(a, sizeof(a), (double)doc_u64(doc, "verdict.drivers.wait_p50_ns")),
+		(unsigned long long)doc_u64(doc, "verdict.drivers.peak_open"),
+		doc_double(doc, "verdict.drivers.busy_threads"));
+	put_path(f, doc);
+	if (why[0]) {
+		fputs("  why:       ", f);
+		put_text(f, why);
+		fputc('\n', f);
+	}
+
+	fprintf(f, "  time:      cpu %s, runq %s, io %s in %s wall; ",
+		fmt_ns(a, sizeof(a), (double)doc_u64(doc, "time.cpu_ns")),
+		fmt_ns(b, sizeof(b), (double)doc_u64(doc, "time.runq_ns")),
+		fmt_ns(c, sizeof(c), (double)doc_io_ns(doc_get(doc, "time"))),
+		fmt_ns(d, sizeof(d), (double)doc_u64(doc, "duration_ns")));
+	put_exit(f, doc);
+	fputc('\n', f);
+	if (dropped)
+		fprintf(f, "  warning:   %llu events were dropped; the numbers are low\n",
+			(unsigned long long)dropped);
+}
+
+void report_gates_write(FILE *f, const struct json_object *doc, bool failed_only)
+{
+	struct json_object *gates = doc_get(doc, "gates");
+	size_t n = doc_len(gates, "rules");
+	size_t failed = gate_text_failed(gates);
+	char title[GATE_TEXT_LEN];
+
+	if (!json_object_is_type(gates, json_type_object))
 		return;
-	if (gr->nr_failed)
-		fprintf(f, "advisor: gates: %zu of %zu failed\n", gr->nr_failed, gr->nr);
+	if (failed)
+		fprintf(f, "advisor: gates: %zu of %zu failed\n", failed, n);
 	else if (failed_only)
 		return;
 	else
-		fprintf(f, "advisor: gates: all %zu passed\n", gr->nr);
-	for (size_t i = 0; i < gr->nr; i++) {
-		const struct gate_rule *g = &gr->rules[i];
+		fprintf(f, "advisor: gates: all %zu passed\n", n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *rule = doc_at(gates, "rules", i);
+		bool passed = doc_bool(rule, "passed");
 
-		if (failed_only && g->passed)
+		if (failed_only && passed)
 			continue;
-		fprintf(f, "  %s  ", g->passed ? "pass" : "FAIL");
-		gate_rule_title(g, title, sizeof(title));
-		put_text(f, title, sizeof(title));
+		fprintf(f, "  %s  ", passed ? "pass" : "FAIL");
+		put_text(f, gate_text_title(rule, title, sizeof(title)));
 		fputs(": ", f);
-		put_text(f, g->message, sizeof(g->message));
+		put_text(f, doc_str(rule, "message"));
 		fputc('\n', f);
 	}
 }

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Reading the report document: the JSON report (reports/schema/report-1.json)
+ * as a json-c tree, the one thing every writer reads. A fresh run and a saved
+ * report reach the writers the same way, so they render the same.
+ *
+ * A path is keys joined by dots ("verdict.drivers.io_fraction"). Keys added
+ * since the first reports are optional: every getter has a value for a key
+ * that is missing (or null, or of another type), documented with it.
+ */
+#ifndef ADVISOR_REPORTS_DOC_H
+#define ADVISOR_REPORTS_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "../bpf/abi.h"
+
+struct json_object;
+
+/* "net", "disk", ... in enum cause order, as the report names them. */
+extern const char *const doc_cause_names[NR_CAUSES];
+
+/* The value at path below o, or NULL when a key is missing or o is NULL. */
+struct json_object *doc_get(const struct json_object *o, const char *path);
+
+/* An integer >= 0; 0 when missing, null, negative or not a number. */
+__u64 doc_u64(const struct json_object *o, const char *path);
+/* An integer; def when missing or not a number. */
+long long doc_int(const struct json_object *o, const char *path, long long def);
+/* A number; NAN when missing, null or not a number. */
+double doc_double(const struct json_object *o, const char *path);
+/* A boolean; false unless it is true. */
+bool doc_bool(const struct json_object *o, const char *path);
+/* A string; "" when missing or not a string. Borrowed from the tree. */
+const char *doc_str(const struct json_object *o, const char *path);
+
+/* Elements of the array at path; 0 when it is not an array. */
+size_t doc_len(const struct json_object *o, const char *path);
+/* Element i of the array at path, or NULL. */
+struct json_object *doc_at(const struct json_object *o, const char *path, size_t i);
+
+/*
+ * The numbers of an integer array at path into out[0..n), 0 past its end or
+ * where an element is not a non-negative integer (a histogram's slots).
+ */
+void doc_u64s(const struct json_object *o, const char *path, __u64 *out, size_t n);
+
+/*
+ * Reads an object of the eight causes ({"net": ns, ...}, as time.blocked_ns)
+ * into out; a missing cause is 0.
+ */
+void doc_causes(const struct json_object *o, const char *path, __u64 out[NR_CAUSES]);
+
+/*
+ * The I/O of the decision from a blocked/internal pair of cause objects
+ * below o (as in time and in each thread): the external part of each cause
+ * in IO_CAUSES (bpf/abi.h).
+ */
+__u64 doc_io_ns(const struct json_object *o);
+
+#endif /* ADVISOR_REPORTS_DOC_H */
