@@ -47,7 +47,7 @@ DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-cli test-browser test-integration demo bench install clean test-asan
+.PHONY: all deps test test-unit test-cli test-browser test-integration test-loaded demo bench install clean test-asan
 
 BIN ?= bin/advisor
 
@@ -85,6 +85,9 @@ $(OUTPUT)/obj/%.o: %.c $(wildcard advisor/*.h probes/*.h reports/*.h bpf/abi.h) 
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# the report's schema is built into the reader of saved reports
+$(OUTPUT)/obj/advisor/document_read.o: reports/schema/report-1.json
+
 $(OUTPUT)/libadvisor.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -116,6 +119,11 @@ test-cli: $(BIN) $(WORKLOADS)
 test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
 		$(OUTPUT)/integration-tests --jobs 1
+
+# The integration suite with a CPU hog on every CPU beside it (a busy shared machine)
+test-loaded: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
+	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
+		tests/integration/loaded.sh $(OUTPUT)/integration-tests --jobs 1
 
 # The HTML report in a real headless browser: a hostile sample page, and a real report.
 test-browser: $(OUTPUT)/unit-tests $(BIN) $(WORKLOADS)

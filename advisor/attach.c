@@ -18,7 +18,6 @@
 
 #include "../probes/probes.h"
 #include "attach.h"
-#include "run.h"
 #include "session.h"
 
 struct proc_node {
@@ -270,74 +269,39 @@ static void read_command(struct profile *prof, pid_t pid)
 	session_fill_host(prof, args, argc);
 }
 
-int attach_profile(const struct options *o, struct profile *prof, int *fail)
+int attach_profile(const struct options *o, struct profile *prof, enum failure *fail)
 {
 	struct session ss = { .o = o, .prof = prof, .root = o->pid, .is_parent = false };
-	struct probes_opts po = { .syscalls = o->syscalls, .cgroup_fd = -1,
-				  .verbose = o->verbosity > 0 };
-	char err[512];
-	sigset_t mask, old;
-	enum session_end end;
 	int e;
 
-	memset(prof, 0, sizeof(*prof));
-	prof->exit_code = -1;
-	ss.cg.fd = -1;
 	if (kill(o->pid, 0)) {
 		e = -errno;
 		if (e == -ESRCH) {
 			fprintf(stderr, "advisor: no process with pid %d\n", (int)o->pid);
-			*fail = EXIT_USAGE;
+			*fail = FAILURE_USAGE;
 		} else {
 			fprintf(stderr, "advisor: not permitted to trace pid %d: %s\n", (int)o->pid,
 				strerror(-e));
-			*fail = EXIT_ENV;
+			*fail = FAILURE_ENV;
 		}
 		return e;
 	}
-	e = run_check_outputs(o, fail);
+	e = session_open(&ss, fail);
+	if (!e)
+		e = session_check_writable(o, fail);
 	if (e)
-		return e;
-	e = run_check_env(err, sizeof(err));
-	if (e) {
-		fprintf(stderr, "advisor: %s\n", err);
-		*fail = EXIT_ENV;
-		return e;
-	}
-	/*
-	 * The target stays in its own cgroup: moving it would change what it
-	 * runs under. Its TCP connections are therefore not counted.
-	 */
-	e = probes_open(&ss.probes, &po, err, sizeof(err));
-	if (e) {
-		run_probes_error(e, err);
-		*fail = EXIT_ENV;
-		return e;
-	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-
+		goto out;
 	read_command(prof, o->pid);
 	prof->attached = true;
 	prof->target_pid = o->pid;
-	prof->bucket_ns = BUCKET_NS;
 	prof->start_ns = session_now_ns();
 	e = seed_tree(ss.probes, o->pid, prof->start_ns);
 	if (e) {
 		fprintf(stderr, "advisor: cannot attach to pid %d: %s\n", (int)o->pid, strerror(-e));
-		*fail = EXIT_ENV;
+		*fail = FAILURE_ENV;
 		goto out;
 	}
-	end = session_loop(&ss, &mask);
-	e = session_collect(&ss);
-	if (e)
-		fprintf(stderr, "advisor: cannot read the probes: %s\n", strerror(-e));
-	if (end == SESSION_DURATION)
-		prof->stopped_at_duration = true;
+	session_measure(&ss);
 	for (size_t i = 0; i < prof->nr_processes; i++) {
 		const struct process_profile *proc = &prof->processes[i];
 
@@ -349,7 +313,6 @@ int attach_profile(const struct options *o, struct profile *prof, int *fail)
 	}
 	e = 0;
 out:
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	probes_destroy(ss.probes);
+	session_close(&ss);
 	return e;
 }

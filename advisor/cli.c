@@ -61,7 +61,7 @@ void cli_usage(FILE *f, enum command cmd)
 		"                           repeatable\n"
 		"  -d, --duration SECONDS   stop after this long\n"
 		"  -S, --syscalls           also count every syscall with its latency (costs every\n"
-		"                           process on the machine about +130 ns a syscall)\n"
+		"                           process on the machine about +200 to +320 ns a syscall)\n"
 		"  -p, --pid PID            attach: the process to profile\n"
 		"      --threshold NAME=VALUE  override a decision threshold, repeatable:\n");
 	for (int i = 0; i < NR_THRESHOLDS; i++)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../reports/format.h"
 #include "gate.h"
 
 const char *const gate_kind_names[NR_GATE_KINDS] = {
@@ -34,40 +35,6 @@ int gate_name_index(const char *const *names, int n, const char *name)
 	return -1;
 }
 
-const char *gate_fmt_number(char *buf, size_t len, double v)
-{
-	int prec;
-
-	if (!isfinite(v)) {
-		snprintf(buf, len, "null");
-		return buf;
-	}
-	if (v == 0)
-		v = 0; /* no "-0" */
-	/* enough digits for the integer part, so that 1000000 is not "1e+06" */
-	prec = fabs(v) >= 1 ? (int)floor(log10(fabs(v))) + 1 : 1;
-	for (prec = prec < 17 ? prec : 17; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	return buf;
-}
-
-#define fmt_short gate_fmt_short
-
-const char *gate_fmt_short(char *buf, size_t len, double v)
-{
-	if (!isfinite(v))
-		return gate_fmt_number(buf, len, v);
-	/* big numbers are nanoseconds and counts: their fraction says nothing */
-	if ((v == floor(v) || fabs(v) >= 1e5) && fabs(v) < 1e15)
-		snprintf(buf, len, "%.0f", v == 0 ? 0 : v);
-	else
-		snprintf(buf, len, "%.6g", v);
-	return buf;
-}
-
 /*
  * a and b for a message: short, unless that would show two different numbers
  * the same (0.4999999 against 0.5), then exact.
@@ -77,8 +44,8 @@ static void fmt_pair(char *ba, char *bb, size_t len, double a, double b)
 	fmt_short(ba, len, a);
 	fmt_short(bb, len, b);
 	if (a != b && !strcmp(ba, bb)) {
-		gate_fmt_number(ba, len, a);
-		gate_fmt_number(bb, len, b);
+		fmt_number(ba, len, a);
+		fmt_number(bb, len, b);
 	}
 }
 
@@ -145,7 +112,7 @@ void gate_expect(struct gate_rule *g, enum model want, enum model got, const cha
 		snprintf(g->message, sizeof(g->message),
 			 "verdict %s in %u/%u runs, %u needed (min_agreement %s); the runs' "
 			 "verdict is %s%s",
-			 g->want, agree, runs, need, gate_fmt_number(a, sizeof(a), min_agreement),
+			 g->want, agree, runs, need, fmt_number(a, sizeof(a), min_agreement),
 			 g->got, why);
 }
 
@@ -249,105 +216,6 @@ void gate_missing(struct gate_rule *g, enum gate_kind kind, const char *path, co
 {
 	rule_init(g, kind, path);
 	snprintf(g->message, sizeof(g->message), "%s: %s", path, why);
-}
-
-const char *gate_rule_title(const struct gate_rule *g, char *buf, size_t len)
-{
-	switch (g->kind) {
-	case GATE_EXPECT:
-		snprintf(buf, len, "expect %s", g->want);
-		break;
-	case GATE_LIMIT:
-		snprintf(buf, len, "limit %s", g->path);
-		break;
-	case GATE_MODEL:
-		snprintf(buf, len, "baseline model");
-		break;
-	default:
-		snprintf(buf, len, "baseline %s", g->path);
-		break;
-	}
-	return buf;
-}
-
-const char *gate_rule_measured(const struct gate_rule *g, char *buf, size_t len)
-{
-	char a[32], b[32], d[64];
-
-	switch (g->kind) {
-	case GATE_EXPECT:
-		if (g->runs > 1)
-			snprintf(buf, len, "%s; %s in %u/%u runs", g->got, g->want, g->agree,
-				 g->runs);
-		else
-			snprintf(buf, len, "%s", g->got);
-		break;
-	case GATE_LIMIT:
-		/* as many digits as tell it from the nearer bound */
-		fmt_pair(a, b, sizeof(a), g->value,
-			 isnan(g->max) || (!isnan(g->min) &&
-					   fabs(g->value - g->min) < fabs(g->value - g->max))
-			     ? g->min
-			     : g->max);
-		snprintf(buf, len, "%s", a);
-		break;
-	case GATE_MODEL:
-		snprintf(buf, len, "%s \u2192 %s", g->want, g->got);
-		break;
-	default:
-		fmt_pair(a, b, sizeof(a), g->old, g->value);
-		if (isnan(g->old) || isnan(g->value)) {
-			snprintf(buf, len, "%s \u2192 %s", a, b);
-			break;
-		}
-		fmt_delta(d, sizeof(d), g->old, g->value);
-		snprintf(buf, len, "%s \u2192 %s (%s)", a, b, d);
-		break;
-	}
-	return buf;
-}
-
-const char *gate_rule_limit(const struct gate_rule *g, char *buf, size_t len)
-{
-	char a[32], b[32];
-
-	switch (g->kind) {
-	case GATE_EXPECT:
-		if (g->runs > 1)
-			snprintf(buf, len, "%s in at least %u/%u runs", g->want,
-				 runs_needed(g->min_agreement, g->runs), g->runs);
-		else
-			snprintf(buf, len, "%s", g->want);
-		break;
-	case GATE_LIMIT:
-		if (!isnan(g->min) && !isnan(g->max))
-			snprintf(buf, len, ">= %s and <= %s", fmt_short(a, sizeof(a), g->min),
-				 fmt_short(b, sizeof(b), g->max));
-		else if (!isnan(g->min))
-			snprintf(buf, len, ">= %s", fmt_short(a, sizeof(a), g->min));
-		else if (!isnan(g->max))
-			snprintf(buf, len, "<= %s", fmt_short(a, sizeof(a), g->max));
-		else
-			snprintf(buf, len, "none");
-		break;
-	case GATE_MODEL:
-		snprintf(buf, len, "unchanged");
-		break;
-	default:
-		if (isnan(g->allowed))
-			snprintf(buf, len, "a number");
-		else
-			snprintf(buf, len, "%s%s (%s)",
-				 g->worse == GATE_WORSE_HIGHER	? "+"
-				 : g->worse == GATE_WORSE_LOWER ? "-"
-								: "\u00b1",
-				 fmt_short(a, sizeof(a), g->allowed),
-				 g->worse == GATE_WORSE_HIGHER	? "higher is worse"
-				 : g->worse == GATE_WORSE_LOWER ? "lower is worse"
-								: "either way");
-		break;
-	}
-	return buf;
 }
 
 int gate_results_add(struct gate_results *gr, const struct gate_rule *g)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The gate rules (SPEC section 2): an expected model, a limit on a measured
+ * The gate rules (README, "Use in CI"): an expected model, a limit on a measured
  * number, and a comparison with a baseline report. Each rule is a pure
  * function of numbers already read from a report (policy.c does the reading)
  * and fills one struct gate_rule: passed or not, what was measured, the limit,
@@ -101,21 +101,6 @@ void gate_change(struct gate_rule *g, const char *path, double old, double new, 
  * not there): it fails, with why in the message.
  */
 void gate_missing(struct gate_rule *g, enum gate_kind kind, const char *path, const char *why);
-
-/*
- * Text of a rule for tables and test names: a title ("expect
- * multiprocessing", "limit verdict.confidence", "baseline duration_ns"),
- * what was measured, and the limit it was held to. Each returns buf.
- */
-const char *gate_rule_title(const struct gate_rule *g, char *buf, size_t len);
-const char *gate_rule_measured(const struct gate_rule *g, char *buf, size_t len);
-const char *gate_rule_limit(const struct gate_rule *g, char *buf, size_t len);
-
-/* The shortest decimal that reads back as v; "null" when not finite. Returns buf. */
-const char *gate_fmt_number(char *buf, size_t len, double v);
-
-/* For people: an integer whole, else 6 significant digits; "null" when not finite. */
-const char *gate_fmt_short(char *buf, size_t len, double v);
 
 /* Every rule asked for, in order, and what it gave. */
 struct gate_results {

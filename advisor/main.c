@@ -16,9 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "../reports/report.h"
 #include "attach.h"
 #include "cli.h"
+#include "document.h"
+#include "gating.h"
 #include "policy.h"
 #include "repeat.h"
 #include "run.h"
@@ -27,19 +31,30 @@
 #define ADVISOR_VERSION "unknown"
 #endif
 
+/* The exit status of each way a command can fail before it measures anything. */
+static int failure_status(enum failure f)
+{
+	static const int statuses[] = {
+		[FAILURE_NONE] = 0,		[FAILURE_USAGE] = EXIT_USAGE,
+		[FAILURE_OUTPUT] = EXIT_OUTPUT, [FAILURE_ENV] = EXIT_ENV,
+		[FAILURE_NOEXEC] = EXIT_NOEXEC, [FAILURE_NOTFOUND] = EXIT_NOTFOUND,
+	};
+
+	return (unsigned int)f < sizeof(statuses) / sizeof(statuses[0]) ? statuses[f] : EXIT_ENV;
+}
+
 /* What the gates need, read before anything runs. */
 struct gates_setup {
 	bool asked;
 	struct policy policy;
-	bool has_baseline;
-	struct report baseline;
+	struct json_object *baseline; /* the baseline's document, or NULL */
 };
 
 static void gates_setup_free(struct gates_setup *gs)
 {
 	policy_free(&gs->policy);
-	if (gs->has_baseline)
-		report_free(&gs->baseline);
+	json_object_put(gs->baseline);
+	gs->baseline = NULL;
 }
 
 /* 0, or EXIT_USAGE after one line on stderr. */
@@ -55,17 +70,17 @@ static int gates_setup_load(const struct options *o, struct gates_setup *gs)
 		return EXIT_USAGE;
 	}
 	if (o->baseline) {
-		if (report_json_read(o->baseline, &gs->baseline, err, sizeof(err))) {
+		gs->baseline = document_read(o->baseline, err, sizeof(err));
+		if (!gs->baseline) {
 			fprintf(stderr, "advisor: --baseline %s\n", err);
 			return EXIT_USAGE;
 		}
-		gs->has_baseline = true;
 	}
 	return 0;
 }
 
-/* Evaluates the gates into r->gates; 0 or EXIT_USAGE after one line on stderr. */
-static int gates_apply(const struct options *o, struct gates_setup *gs, struct report *r,
+/* Evaluates the gates into the document; 0 or an exit status after one line on stderr. */
+static int gates_apply(const struct options *o, struct gates_setup *gs, struct json_object *doc,
 		       const char *report_name)
 {
 	struct gate_results gr;
@@ -74,26 +89,35 @@ static int gates_apply(const struct options *o, struct gates_setup *gs, struct r
 
 	if (!gs->asked)
 		return 0;
-	e = policy_apply(&gs->policy, o->expect, r, report_name,
-			 gs->has_baseline ? &gs->baseline : NULL, o->baseline, &gr, err,
-			 sizeof(err));
+	e = gating_apply(&gs->policy, o->expect, doc, report_name, gs->baseline, o->baseline, &gr,
+			 err, sizeof(err));
+	if (!e && document_set_gates(doc, &gr)) {
+		snprintf(err, sizeof(err), "out of memory");
+		e = -ENOMEM;
+	}
+	gate_results_free(&gr);
 	if (e) {
-		gate_results_free(&gr);
 		fprintf(stderr, "advisor: %s\n", err);
 		return e == -ENOMEM ? EXIT_OUTPUT : EXIT_USAGE;
 	}
-	gate_results_free(&r->gates);
-	r->gates = gr;
-	report_gates_write(stderr, r, o->verbosity < 0);
+	report_gates_write(stderr, doc, o->verbosity < 0);
 	return 0;
 }
 
-static int write_outputs(const struct options *o, const struct report *r)
+static bool gates_failed(const struct json_object *doc)
+{
+	struct json_object *g, *failed;
+
+	return json_object_object_get_ex(doc, "gates", &g) &&
+	       json_object_object_get_ex(g, "failed", &failed) && json_object_get_int64(failed) > 0;
+}
+
+static int write_outputs(const struct options *o, const struct json_object *doc)
 {
 	int status = 0;
 
 	for (int i = 0; i < o->nr_outputs; i++) {
-		int e = report_write_path(o->outputs[i], r);
+		int e = report_write_path(o->outputs[i], doc);
 
 		if (e) {
 			fprintf(stderr, "advisor: cannot write %s: %s\n", o->outputs[i], strerror(-e));
@@ -105,48 +129,38 @@ static int write_outputs(const struct options *o, const struct report *r)
 	return status;
 }
 
-/* 0, or EXIT_USAGE after one line, when an output's format is not known. */
+/* The outputs of report and check: 0, or EXIT_USAGE after one line. */
 static int check_formats(const struct options *o)
 {
-	for (int i = 0; i < o->nr_outputs; i++)
-		if (report_format_of(o->outputs[i]) == REPORT_UNKNOWN) {
-			fprintf(stderr,
-				"advisor: %s: unknown report format (use .json, .html, .xml, .md or -)\n",
-				o->outputs[i]);
-			return EXIT_USAGE;
-		}
-	return 0;
+	enum failure f;
+
+	return session_check_outputs(o, &f) ? failure_status(f) : 0;
 }
 
 /* The target's status as advisor's: its exit code, or 128+N for signal N. */
-static int target_status(const struct report *r)
+static int target_status(const struct json_object *doc)
 {
-	unsigned int i;
-
-	if (!report_target_failed(r, &i))
-		return 0;
-	if (r->repeat.runs) {
-		const struct repeat_run *x = &r->repeat.per_run[i];
-
-		return x->signal ? 128 + x->signal : x->exit_code;
-	}
-	return r->profile.signal ? 128 + r->profile.signal : r->profile.exit_code;
-}
-
-/* "target exited with status 3", said before the gates. */
-static void say_target_failed(const struct report *r, const char *where)
-{
-	const struct profile *p = &r->profile;
 	unsigned int i;
 	int code, sig;
 
-	if (!report_target_failed(r, &i))
+	if (!report_target_failed(doc, &i, &code, &sig))
+		return 0;
+	return sig ? 128 + sig : code;
+}
+
+/* "target exited with status 3", said before the gates. */
+static void say_target_failed(const struct json_object *doc, const char *where)
+{
+	struct json_object *rep;
+	unsigned int i;
+	int code, sig;
+
+	if (!report_target_failed(doc, &i, &code, &sig))
 		return;
-	code = r->repeat.runs ? r->repeat.per_run[i].exit_code : p->exit_code;
-	sig = r->repeat.runs ? r->repeat.per_run[i].signal : p->signal;
 	fprintf(stderr, "advisor: %s", where);
-	if (r->repeat.runs)
-		fprintf(stderr, "run %u of %u: ", i + 1, r->repeat.runs);
+	if (json_object_object_get_ex(doc, "repeat", &rep) &&
+	    json_object_object_get_ex(rep, "runs", &rep))
+		fprintf(stderr, "run %u of %u: ", i + 1, (unsigned int)json_object_get_int64(rep));
 	if (sig)
 		fprintf(stderr, "the target was killed by signal %d (%s)", sig, strsignal(sig));
 	else
@@ -175,30 +189,16 @@ static void say_run(const struct report *r, unsigned int i, unsigned int n)
 		fprintf(stderr, "target exited with status %d\n", p->exit_code);
 }
 
-static int do_profile(const struct options *o)
+/* Measures and decides o's command once, or --repeat times, into r. 0 or an exit status. */
+static int measure(const struct options *o, const struct policy *policy, struct report *r)
 {
-	struct gates_setup gs;
-	struct report r = { 0 }, *runs;
 	unsigned int n = o->cmd == CMD_RUN ? (unsigned int)o->repeat : 1, done = 0;
-	const char *needs;
-	int fail = 0, status, e;
+	struct report *runs = calloc(n, sizeof(*runs));
+	enum failure fail = FAILURE_NONE;
+	int e;
 
-	status = gates_setup_load(o, &gs);
-	if (status) {
-		gates_setup_free(&gs);
-		return status;
-	}
-	needs = policy_needs_syscalls(&gs.policy);
-	if (needs && !o->syscalls) {
-		fprintf(stderr, "advisor: %s: '%s' reads the syscall table: add -S\n", o->policy,
-			needs);
-		gates_setup_free(&gs);
-		return EXIT_USAGE;
-	}
-	runs = calloc(n, sizeof(*runs));
 	if (!runs) {
 		fprintf(stderr, "advisor: out of memory\n");
-		gates_setup_free(&gs);
 		return EXIT_ENV;
 	}
 	for (unsigned int i = 0; i < n; i++) {
@@ -211,8 +211,7 @@ static int do_profile(const struct options *o)
 			for (unsigned int k = 0; k <= i; k++)
 				report_free(&runs[k]);
 			free(runs);
-			gates_setup_free(&gs);
-			return fail;
+			return failure_status(fail);
 		}
 		decide_model(&x->profile, &x->thresholds, &x->verdict);
 		done = i + 1;
@@ -224,24 +223,53 @@ static int do_profile(const struct options *o)
 		}
 	}
 	if (done > 1) {
-		e = policy_repeat_fold(&gs.policy, runs, done, &r);
+		e = gating_repeat_fold(policy, runs, done, r);
+		free(runs);
 		if (e) {
 			fprintf(stderr, "advisor: out of memory\n");
-			free(runs);
-			gates_setup_free(&gs);
 			return EXIT_ENV;
 		}
-	} else {
-		r = runs[0];
+		return 0;
 	}
+	*r = runs[0];
 	free(runs);
+	return 0;
+}
 
+static int do_profile(const struct options *o)
+{
+	struct gates_setup gs;
+	struct report r = { 0 };
+	struct json_object *doc;
+	const char *needs;
+	int status, e;
+
+	status = gates_setup_load(o, &gs);
+	if (status)
+		goto out;
+	needs = policy_needs_syscalls(&gs.policy);
+	if (needs && !o->syscalls) {
+		fprintf(stderr, "advisor: %s: '%s' reads the syscall table: add -S\n", o->policy,
+			needs);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	status = measure(o, &gs.policy, &r);
+	if (status)
+		goto out;
+	doc = document_build(&r);
+	report_free(&r);
+	if (!doc) {
+		fprintf(stderr, "advisor: out of memory\n");
+		status = EXIT_ENV;
+		goto out;
+	}
 	if (gs.asked)
-		say_target_failed(&r, "");
+		say_target_failed(doc, "");
 	if (o->verbosity >= 0)
-		report_summary_write(stderr, &r);
-	status = gates_apply(o, &gs, &r, "the report");
-	e = write_outputs(o, &r);
+		report_summary_write(stderr, doc);
+	status = gates_apply(o, &gs, doc, "the report");
+	e = write_outputs(o, doc);
 	if (!status)
 		status = e;
 	/*
@@ -250,67 +278,67 @@ static int do_profile(const struct options *o)
 	 * report_target_failed() knows it.
 	 */
 	if (!status)
-		status = target_status(&r);
-	if (!status && r.gates.nr_failed)
+		status = target_status(doc);
+	if (!status && gates_failed(doc))
 		status = EXIT_GATE;
-	report_free(&r);
+	json_object_put(doc);
+out:
 	gates_setup_free(&gs);
 	return status;
 }
 
 static int do_report(const struct options *o)
 {
-	struct report r = { 0 };
+	struct json_object *doc;
 	char err[512];
 	int status;
 
 	status = check_formats(o);
 	if (status)
 		return status;
-	if (report_json_read(o->report_in, &r, err, sizeof(err))) {
+	doc = document_read(o->report_in, err, sizeof(err));
+	if (!doc) {
 		fprintf(stderr, "advisor: %s\n", err);
-		report_free(&r);
 		return EXIT_USAGE;
 	}
 	if (!o->nr_outputs) {
-		report_summary_write(stderr, &r);
-		report_gates_write(stderr, &r, false);
-		report_free(&r);
-		return 0;
+		report_summary_write(stderr, doc);
+		report_gates_write(stderr, doc, false);
+	} else {
+		status = write_outputs(o, doc);
 	}
-	status = write_outputs(o, &r);
-	report_free(&r);
+	json_object_put(doc);
 	return status;
 }
 
 static int do_check(const struct options *o)
 {
-	struct gates_setup gs;
-	struct report r = { 0 };
+	struct gates_setup gs = { 0 };
+	struct json_object *doc;
 	char err[512];
 	int status, e;
 
 	status = check_formats(o);
 	if (status)
 		return status;
-	if (report_json_read(o->report_in, &r, err, sizeof(err))) {
+	doc = document_read(o->report_in, err, sizeof(err));
+	if (!doc) {
 		fprintf(stderr, "advisor: %s\n", err);
-		report_free(&r);
 		return EXIT_USAGE;
 	}
 	status = gates_setup_load(o, &gs);
 	if (status)
 		goto out;
-	say_target_failed(&r, "in this report, ");
+	say_target_failed(doc, "in this report, ");
 	if (o->verbosity > 0)
-		report_summary_write(stderr, &r);
-	status = gates_apply(o, &gs, &r, o->report_in);
+		report_summary_write(stderr, doc);
+	status = gates_apply(o, &gs, doc, o->report_in);
 	if (status)
 		goto out;
-	e = write_outputs(o, &r);
-	status = e ? e : r.gates.nr_failed ? EXIT_GATE : 0;
+	e = write_outputs(o, doc);
+	status = e ? e : gates_failed(doc) ? EXIT_GATE : 0;
 out:
-	report_free(&r);
+	json_object_put(doc);
 	gates_setup_free(&gs);
 	return status;
 }

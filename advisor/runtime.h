@@ -2,7 +2,7 @@
 /*
  * Which language runtime a program runs on, found from the ELF of its
  * executable (libelf) and the libraries it maps (/proc/PID/maps). The
- * decision words its advice after it (SPEC section 4).
+ * decision words its advice after it.
  */
 #ifndef ADVISOR_RUNTIME_H
 #define ADVISOR_RUNTIME_H

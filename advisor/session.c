@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../reports/report.h"
 #include "runtime.h"
 #include "session.h"
 
@@ -270,4 +273,167 @@ int session_collect(struct session *rs)
 		return e;
 	pick_runtime(rs);
 	return 0;
+}
+
+/*
+ * Whether two -o name the same file: the same text, or the same inode of a
+ * file that exists ("-" is stdout, which only "-" names).
+ */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!strcmp(a, b))
+		return true;
+	if (!strcmp(a, "-") || !strcmp(b, "-") || stat(a, &sa) || stat(b, &sb))
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && S_ISREG(sa.st_mode);
+}
+
+/* Fails now, before anything runs, rather than losing a measured run later. */
+static int check_output(const char *path)
+{
+	bool existed = access(path, F_OK) == 0;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (!existed)
+		unlink(path);
+	return 0;
+}
+
+int session_check_outputs(const struct options *o, enum failure *fail)
+{
+	for (int i = 0; i < o->nr_outputs; i++) {
+		for (int k = 0; k < i; k++)
+			if (same_file(o->outputs[k], o->outputs[i])) {
+				fprintf(stderr, "advisor: %s is named by two -o options\n",
+					o->outputs[i]);
+				*fail = FAILURE_USAGE;
+				return -EINVAL;
+			}
+		if (report_format_of(o->outputs[i]) == REPORT_UNKNOWN) {
+			fprintf(stderr,
+				"advisor: %s: unknown report format (use .json, .html, .xml, .md or -)\n",
+				o->outputs[i]);
+			*fail = FAILURE_USAGE;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int session_check_writable(const struct options *o, enum failure *fail)
+{
+	for (int i = 0; i < o->nr_outputs; i++) {
+		int e = check_output(o->outputs[i]);
+
+		if (e) {
+			fprintf(stderr, "advisor: cannot write %s: %s\n", o->outputs[i], strerror(-e));
+			*fail = FAILURE_OUTPUT;
+			return e;
+		}
+	}
+	return 0;
+}
+
+static int check_env(char *err, size_t errlen)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		snprintf(err, errlen,
+			 "kernel has no BTF (/sys/kernel/btf/vmlinux): needs CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* The one line for probes_open()'s failure e (with its reason err): what rights are needed. */
+static void probes_error(int e, const char *err)
+{
+	if ((e == -EPERM || e == -EACCES) && geteuid() != 0)
+		fprintf(stderr,
+			"advisor: %s: run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN\n",
+			err);
+	else if (e == -EACCES)
+		fprintf(stderr, "advisor: %s: the kernel's verifier refused it (-v shows its log)\n",
+			err);
+	else
+		fprintf(stderr, "advisor: %s\n", err);
+}
+
+int session_open(struct session *s, enum failure *fail)
+{
+	struct probes_opts po = { .syscalls = s->o->syscalls, .cgroup_fd = -1,
+				  .verbose = s->o->verbosity > 0 };
+	char err[512], cg_err[512] = "";
+	int e;
+
+	memset(s->prof, 0, sizeof(*s->prof));
+	s->prof->exit_code = -1;
+	s->cg.fd = -1;
+	sigemptyset(&s->mask);
+	sigprocmask(SIG_BLOCK, NULL, &s->old_mask);
+	e = session_check_outputs(s->o, fail);
+	if (e)
+		return e;
+	e = check_env(err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "advisor: %s\n", err);
+		*fail = FAILURE_ENV;
+		return e;
+	}
+	/*
+	 * run: a cgroup of its own counts the tree's TCP connections. attach:
+	 * the target stays in its own cgroup, since moving it would change what
+	 * it runs under; its connections are therefore not counted. Said only
+	 * once the probes load: without BPF rights, that is the one line.
+	 */
+	if (s->is_parent && !cgroup_create(&s->cg, cg_err, sizeof(cg_err)))
+		po.cgroup_fd = s->cg.fd;
+	else
+		s->cg.fd = -1;
+	e = probes_open(&s->probes, &po, err, sizeof(err));
+	if (e) {
+		probes_error(e, err);
+		*fail = FAILURE_ENV;
+		return e;
+	}
+	if (s->is_parent && po.cgroup_fd < 0 && s->o->verbosity >= 0)
+		fprintf(stderr, "advisor: %s; connections are not counted\n", cg_err);
+	s->prof->conns.tcp_counted = po.cgroup_fd >= 0;
+	s->prof->bucket_ns = BUCKET_NS;
+
+	sigaddset(&s->mask, SIGINT);
+	sigaddset(&s->mask, SIGTERM);
+	sigaddset(&s->mask, SIGHUP);
+	sigaddset(&s->mask, SIGQUIT);
+	if (s->is_parent)
+		sigaddset(&s->mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &s->mask, NULL);
+	return 0;
+}
+
+enum session_end session_measure(struct session *s)
+{
+	enum session_end end = session_loop(s, &s->mask);
+	int e = session_collect(s);
+
+	if (e)
+		fprintf(stderr, "advisor: cannot read the probes: %s\n", strerror(-e));
+	if (end == SESSION_DURATION)
+		s->prof->stopped_at_duration = true;
+	return end;
+}
+
+void session_close(struct session *s)
+{
+	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
+	probes_destroy(s->probes);
+	s->probes = NULL;
+	cgroup_remove(&s->cg);
 }

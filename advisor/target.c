@@ -82,7 +82,7 @@ static int drop_privileges(void)
 }
 
 static void __attribute__((noreturn))
-child_main(int hold_fd, int err_fd, char *const argv[], const sigset_t *mask)
+child_main(int hold_fd, int err_fd, char *const argv[], const sigset_t *mask, bool stdout_to_stderr)
 {
 	char c;
 	int e;
@@ -95,6 +95,8 @@ child_main(int hold_fd, int err_fd, char *const argv[], const sigset_t *mask)
 		_exit(EXIT_ENV);
 	close(hold_fd);
 	prctl(PR_SET_PDEATHSIG, 0);
+	if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(EXIT_ENV);
 	e = drop_privileges();
 	if (!e) {
 		execvp(argv[0], argv);
@@ -129,7 +131,7 @@ int target_spawn(struct target *t, char *const argv[], const sigset_t *child_mas
 	if (t->pid == 0) {
 		close(hold[1]);
 		close(err[0]);
-		child_main(hold[0], err[1], argv, child_mask);
+		child_main(hold[0], err[1], argv, child_mask, t->stdout_to_stderr);
 	}
 	close(hold[0]);
 	close(err[1]);

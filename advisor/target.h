@@ -7,6 +7,7 @@
 #define ADVISOR_TARGET_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -14,6 +15,8 @@ struct target {
 	pid_t pid;
 	int hold_fd; /* write end: one byte releases the child */
 	int err_fd; /* read end: errno of a failed exec, EOF on success */
+	/* -o -: the report owns stdout, so the target writes there to stderr */
+	bool stdout_to_stderr;
 };
 
 /*

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * libFuzzer harness of the saved-report reader (reports/json_read.c), which
- * reads files that may come from anywhere (`advisor report`, `check`,
+ * libFuzzer harness of the saved-report reader (advisor/document_read.c),
+ * which reads files that may come from anywhere (`advisor report`, `check`,
  * `--baseline`). For each input:
- *   - report_json_read() either fails with a one-line, non-empty reason, or
+ *   - document_read() either fails with a one-line, non-empty reason, or
  *     succeeds;
- *   - what it accepted, the decision, the JSON and HTML writers and the
- *     summary take without a fault (ASan, UBSan);
+ *   - what it accepted, every writer (JSON, HTML, Markdown, JUnit, the
+ *     summary and the gates' lines) takes without a fault (ASan, UBSan);
  *   - the JSON written from it is read back, and writing that gives the same
  *     text again (the reader and writer agree).
  * Run by `make fuzz` (tests/fuzz/fuzz.mk) for FUZZ_SECONDS.
@@ -19,6 +19,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
+#include "advisor/document.h"
 #include "reports/report.h"
 
 /* An in-memory file with a path that open() takes. */
@@ -45,8 +48,8 @@ static void memfile_set(struct memfile *m, const void *data, size_t len)
 	}
 }
 
-/* Writes r as JSON into m; returns the text (caller frees). */
-static char *write_json(struct memfile *m, const struct report *r, size_t *len)
+/* Writes doc as JSON into m; returns the text (caller frees). */
+static char *write_json(struct memfile *m, const struct json_object *doc, size_t *len)
 {
 	FILE *f;
 	char *text;
@@ -54,7 +57,7 @@ static char *write_json(struct memfile *m, const struct report *r, size_t *len)
 
 	memfile_set(m, NULL, 0);
 	f = fopen(m->path, "w");
-	if (!f || report_json_write(f, r) || fclose(f)) {
+	if (!f || report_json_write(f, doc) || fclose(f)) {
 		fprintf(stderr, "fuzz: cannot write the JSON of an accepted report\n");
 		abort();
 	}
@@ -80,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct memfile in, out;
 	static FILE *null;
-	struct report r, again;
+	struct json_object *doc, *again;
 	char err[512], *first, *second;
 	size_t first_len, second_len;
 
@@ -92,32 +95,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	memfile_set(&in, data, size);
-	if (report_json_read(in.path, &r, err, sizeof(err))) {
+	doc = document_read(in.path, err, sizeof(err));
+	if (!doc) {
 		check_error("rejected input", err);
 		return 0;
 	}
-	/* what `advisor report` does with it */
-	report_summary_write(null, &r);
-	if (report_html_write(null, &r)) {
-		fprintf(stderr, "fuzz: the HTML writer failed on an accepted report\n");
+	/* what `advisor report` does with it: every writer reads the document */
+	report_summary_write(null, doc);
+	report_gates_write(null, doc, false);
+	if (report_html_write(null, doc) || report_markdown_write(null, doc) ||
+	    report_junit_write(null, doc)) {
+		fprintf(stderr, "fuzz: a writer failed on an accepted report\n");
 		abort();
 	}
-	decide_model(&r.profile, &r.thresholds, &(struct verdict){0});
 
-	first = write_json(&out, &r, &first_len);
-	if (report_json_read(out.path, &again, err, sizeof(err))) {
+	first = write_json(&out, doc, &first_len);
+	again = document_read(out.path, err, sizeof(err));
+	if (!again) {
 		fprintf(stderr, "fuzz: the JSON written from an accepted report is refused: %s\n",
 			err);
 		abort();
 	}
-	second = write_json(&out, &again, &second_len);
+	second = write_json(&out, again, &second_len);
 	if (first_len != second_len || memcmp(first, second, first_len)) {
 		fprintf(stderr, "fuzz: read(write(report)) writes different JSON\n");
 		abort();
 	}
 	free(first);
 	free(second);
-	report_free(&again);
-	report_free(&r);
+	json_object_put(again);
+	json_object_put(doc);
 	return 0;
 }

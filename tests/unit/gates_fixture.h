@@ -2,7 +2,7 @@
 /*
  * Reports and files for the gate tests (test_policy.c, test_repeat.c,
  * test_junit.c): a small decided report whose numbers a test can set, with
- * hostile strings from the target, and temporary files.
+ * hostile strings from the target, its document, and temporary files.
  */
 #ifndef ADVISOR_TESTS_GATES_FIXTURE_H
 #define ADVISOR_TESTS_GATES_FIXTURE_H
@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
 
+#include "advisor/document.h"
+#include "advisor/gating.h"
 #include "advisor/policy.h"
 #include "reports/report.h"
 
@@ -161,17 +164,56 @@ static inline void fx_rm_tree(const char *dir)
 	free(cmd);
 }
 
-/* What a writer made, as a string; caller frees. */
-static inline char *fx_render(int (*write)(FILE *, const struct report *), const struct report *r)
+/* The document of r; caller frees with json_object_put(). */
+static inline struct json_object *fx_doc(const struct report *r)
+{
+	struct json_object *doc = document_build(r);
+
+	cr_assert_not_null(doc, "document_build: %s", strerror(errno));
+	return doc;
+}
+
+/* What a writer made of doc, as a string; caller frees. */
+static inline char *fx_render(int (*write)(FILE *, const struct json_object *),
+			      const struct json_object *doc)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(write(f, r), 0);
+	cr_assert_eq(write(f, doc), 0);
 	cr_assert_eq(fclose(f), 0);
 	return buf;
+}
+
+/* What a writer made of r's document, as a string; caller frees. */
+static inline char *fx_render_report(int (*write)(FILE *, const struct json_object *),
+				     const struct report *r)
+{
+	struct json_object *doc = fx_doc(r);
+	char *buf = fx_render(write, doc);
+
+	json_object_put(doc);
+	return buf;
+}
+
+/*
+ * doc saved as dir/name by the JSON writer and read back as `advisor check`
+ * reads it; caller frees with json_object_put().
+ */
+static inline struct json_object *fx_doc_reread(const struct json_object *doc, const char *dir,
+						const char *name)
+{
+	char *text = fx_render(report_json_write, doc), *path = fx_put_file(dir, name, text);
+	struct json_object *back;
+	char err[512] = "";
+
+	back = document_read(path, err, sizeof(err));
+	cr_assert_not_null(back, "%s", err);
+	free(path);
+	free(text);
+	return back;
 }
 
 /* The exit status of a shell command. */

@@ -2,7 +2,8 @@
 /*
  * The decision, driven from synthetic profiles: every branch of the tree at,
  * just below and just above its threshold, each inconclusive reason, how
- * confidence moves, and the advice each runtime gets.
+ * confidence moves, the advice each runtime gets, connections that were not
+ * counted, and how the sentences quote durations.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "advisor/decide.h"
+#include "advisor/drivers.h"
 
 #define MS(x) ((__u64)((x)*1000000.0))
 #define MAX_PROCS_T 8
@@ -36,6 +38,8 @@ static struct fixture *fx_new(double wall_ms, int cpus, const char *runtime)
 	snprintf(f->p.runtime, sizeof(f->p.runtime), "%s", runtime);
 	f->p.processes = f->procs;
 	f->p.overhead.events = 100000;
+	/* connections counted, as on a machine with cgroup v2; tests of the other case clear it */
+	f->p.conns.tcp_counted = true;
 	thresholds_default(&f->t);
 	return f;
 }
@@ -919,5 +923,264 @@ Test(decide, pure)
 	cr_assert_eq(decide_model(&f->p, &f->t, &a), 0);
 	cr_assert_eq(decide_model(&f->p, &f->t, &b), 0);
 	cr_expect(!memcmp(&a, &b, sizeof(a)));
+	free(f);
+}
+
+/* --- connections that were not counted --------------------------------- */
+
+/* An I/O-bound thread (90% net) whose waits sit in slot (15: 49 us, fast; 24: 25 ms, slow). */
+static struct fixture *fx_io(unsigned int slot, __u64 peak, bool counted)
+{
+	struct fixture *f = fx_one_thread(MS(200), MS(1800), slot, peak);
+
+	f->p.conns.tcp_counted = counted;
+	return f;
+}
+
+Test(decide, connections_counted_none_open)
+{
+	struct fixture *f = fx_io(15, 0, true);
+	const struct verdict *v = fx_decide(f);
+
+	cr_expect_eq(v->model, MODEL_MULTITHREADING);
+	cr_assert_eq(v->nr_path, 3);
+	cr_expect_str_eq(v->path[2].metric, "peak_open_connections");
+	cr_expect_eq(v->path[2].value, 0);
+	cr_expect_eq(v->path[2].threshold, 64);
+	cr_expect_str_eq(v->path[2].branch, "few");
+	cr_expect(strstr(v->rationale, "no connection was open at once (few: < 64)"), "%s",
+		  v->rationale);
+	cr_expect(strstr(v->confidence_basis, "peak 0 vs 64"), "%s", v->confidence_basis);
+	free(f);
+}
+
+Test(decide, connections_not_counted_are_unknown)
+{
+	struct fixture *f = fx_io(15, 0, false);
+	const struct verdict *v = fx_decide(f);
+
+	cr_expect_eq(v->model, MODEL_MULTITHREADING);
+	cr_expect_eq(v->peak_open, 0);
+	cr_assert_eq(v->nr_path, 3);
+	cr_expect_str_eq(v->path[1].branch, "fast");
+	cr_expect_str_eq(v->path[2].metric, "peak_open_connections");
+	cr_expect(isnan(v->path[2].value), "%f", v->path[2].value);
+	cr_expect_eq(v->path[2].threshold, 64);
+	cr_expect_str_eq(v->path[2].branch, "not-counted");
+	cr_expect(!strstr(v->rationale, "no connection"), "%s", v->rationale);
+	cr_expect(!strstr(v->rationale, "few"), "%s", v->rationale);
+	cr_expect(strstr(v->rationale, "the open connections were not counted, so on the wait "
+				       "alone multithreading fits."),
+		  "%s", v->rationale);
+	cr_expect(sentences(v->rationale) >= 2 && sentences(v->rationale) <= 3, "%s",
+		  v->rationale);
+	cr_expect(strstr(v->confidence_basis, "wait_p50 alone, connections not counted"), "%s",
+		  v->confidence_basis);
+	cr_expect(!strstr(v->confidence_basis, "peak"), "%s", v->confidence_basis);
+	free(f);
+}
+
+Test(decide, connections_not_counted_never_make_many)
+{
+	/* a count the probes never took must not pass many_conns */
+	struct fixture *f = fx_io(15, 500, true);
+	const struct verdict *v = fx_decide(f);
+
+	cr_expect_eq(v->model, MODEL_ASYNC);
+	cr_expect_str_eq(v->path[2].branch, "many");
+	f->p.conns.tcp_counted = false;
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTITHREADING, "got %s", model_names[v->model]);
+	cr_expect_str_eq(v->path[2].branch, "not-counted");
+	cr_expect_eq(v->peak_open, 0);
+	free(f);
+}
+
+Test(decide, connections_not_counted_slow_waits_go_async)
+{
+	struct fixture *f = fx_io(24, 0, false);
+	const struct verdict *v = fx_decide(f);
+
+	cr_expect_eq(v->model, MODEL_ASYNC);
+	cr_expect_str_eq(v->path[1].branch, "slow");
+	cr_expect_str_eq(v->path[2].branch, "not-counted");
+	cr_expect(strstr(v->rationale, "so on the wait alone async fits."), "%s", v->rationale);
+	free(f);
+}
+
+Test(decide, connections_not_counted_confidence_is_the_wait_alone)
+{
+	/* counted, 63 open is a hair below many_conns: multithreading is a near call */
+	struct fixture *f = fx_io(15, 63, true);
+	double near, unknown, unknown_zero;
+
+	near = fx_decide(f)->confidence;
+	f->p.conns.tcp_counted = false;
+	unknown = fx_decide(f)->confidence;
+	f->p.conns.peak_open = 0;
+	unknown_zero = fx_decide(f)->confidence;
+	cr_expect(unknown > near, "%f !> %f", unknown, near);
+	cr_expect_eq(unknown, unknown_zero, "the untaken count moved confidence: %f %f", unknown,
+		     unknown_zero);
+	free(f);
+}
+
+Test(decide, connections_not_counted_cpu_bound_unchanged)
+{
+	struct fixture *f = fx_one_thread(MS(1800), MS(200), 15, 0);
+	struct verdict counted;
+
+	counted = *fx_decide(f);
+	f->p.conns.tcp_counted = false;
+	fx_decide(f);
+	cr_expect_eq(f->v.model, MODEL_MULTIPROCESSING);
+	cr_expect_eq(f->v.nr_path, 1);
+	cr_expect_str_eq(f->v.rationale, counted.rationale);
+	cr_expect_eq(f->v.confidence, counted.confidence);
+	free(f);
+}
+
+/* --- the event loop's connection rules ---------------------------------- */
+
+/* One thread in a poll loop, I/O-bound, its waits slow; conns counted. */
+static struct fixture *fx_poll_loop(__u64 peak, __u64 accepted)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+
+	th->cpu_ns = MS(60);
+	th->blocked_ns[CAUSE_POLL] = MS(1900);
+	fx_waits(f, CAUSE_POLL, 24, 100);
+	f->p.conns.peak_open = peak;
+	f->p.conns.accepted = accepted;
+	return f;
+}
+
+Test(decide, event_loop_min_accepted)
+{
+	static const struct {
+		__u64 accepted;
+		const char *current;
+	} cases[] = {
+		{ 0, "single-threaded" },
+		{ EVENT_LOOP_MIN_ACCEPTED - 1, "single-threaded" },
+		{ EVENT_LOOP_MIN_ACCEPTED, "event-loop" },
+		{ EVENT_LOOP_MIN_ACCEPTED + 1, "event-loop" },
+	};
+
+	cr_assert_eq(EVENT_LOOP_MIN_ACCEPTED, 2);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* one connection open at a time: only the accepts can make it a loop */
+		struct fixture *f = fx_poll_loop(1, cases[i].accepted);
+		const struct verdict *v = fx_decide(f);
+		bool loop = !strcmp(cases[i].current, "event-loop");
+
+		cr_expect_eq(v->model, MODEL_ASYNC, "accepted %llu",
+			     (unsigned long long)cases[i].accepted);
+		cr_expect_str_eq(v->current_model, cases[i].current, "accepted %llu",
+				 (unsigned long long)cases[i].accepted);
+		cr_expect_eq(v->already_fits, loop, "accepted %llu: %s",
+			     (unsigned long long)cases[i].accepted, v->advice);
+		if (!loop)
+			cr_expect(strstr(v->advice, "from single-threaded to async"), "%s",
+				  v->advice);
+		free(f);
+	}
+}
+
+Test(decide, event_loop_min_conns)
+{
+	static const struct {
+		__u64 peak;
+		const char *current;
+	} cases[] = {
+		{ EVENT_LOOP_MIN_CONNS - 1, "single-threaded" },
+		{ EVENT_LOOP_MIN_CONNS, "event-loop" },
+		{ EVENT_LOOP_MIN_CONNS + 1, "event-loop" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_poll_loop(cases[i].peak, 0);
+
+		cr_expect_str_eq(fx_decide(f)->current_model, cases[i].current, "peak %llu",
+				 (unsigned long long)cases[i].peak);
+		free(f);
+	}
+}
+
+Test(decide, event_loop_with_connections_not_counted)
+{
+	/* nothing counted cannot disprove the loop: poll-type waits alone decide */
+	struct fixture *f = fx_poll_loop(0, 0);
+	const struct verdict *v;
+
+	cr_expect_str_eq(fx_decide(f)->current_model, "single-threaded");
+	f->p.conns.tcp_counted = false;
+	v = fx_decide(f);
+	cr_expect_str_eq(v->current_model, "event-loop");
+	cr_expect_eq(v->model, MODEL_ASYNC);
+	cr_expect(v->already_fits, "%s", v->advice);
+	free(f);
+}
+
+/* --- durations in the sentences, as reports/format.h writes them ------- */
+
+Test(decide, sentences_quote_durations_like_the_reports)
+{
+	struct fixture *f;
+	const struct verdict *v;
+
+	/* slot 20: 1572864 ns */
+	f = fx_io(20, 0, true);
+	v = fx_decide(f);
+	cr_expect(strstr(v->rationale, "waits of 1.57 ms or longer (slow: >= 1 ms)"), "%s",
+		  v->rationale);
+	cr_expect(strstr(v->confidence_basis, "wait_p50 1.57 ms vs 1 ms"), "%s",
+		  v->confidence_basis);
+	cr_expect(strstr(v->confidence_basis, "run 2.00 s:"), "%s", v->confidence_basis);
+	free(f);
+
+	/* slot 19: 786432 ns */
+	f = fx_io(19, 0, true);
+	v = fx_decide(f);
+	cr_expect(strstr(v->rationale, "waits of 786 \u00b5s or longer (fast: < 1 ms)"), "%s",
+		  v->rationale);
+	free(f);
+
+	/* a run of 75 s reads in minutes */
+	f = fx_one_thread(MS(70000), MS(5000), 10, 0);
+	f->p.duration_ns = MS(75000);
+	v = fx_decide(f);
+	cr_expect(strstr(v->confidence_basis, "run 1 min 15 s:"), "%s", v->confidence_basis);
+	free(f);
+
+	/* too short: three significant digits, whatever the unit */
+	f = fx_new(5, 2, "native");
+	fx_thread(f, 0)->cpu_ns = MS(5);
+	v = fx_decide(f);
+	cr_expect(strstr(v->rationale, "The run lasted 5.00 ms, less than the 20.0 ms needed"),
+		  "%s", v->rationale);
+	f->t.min_duration_ms = 100;
+	v = fx_decide(f);
+	cr_expect(strstr(v->rationale, "less than the 100 ms needed"), "%s", v->rationale);
+	free(f);
+
+	/* too little work: 500 us of cpu */
+	f = fx_new(20, 2, "native");
+	fx_thread(f, 0)->cpu_ns = MS(0.5);
+	f->procs[0].threads[0].runq_preempt_ns = MS(5);
+	v = fx_decide(f);
+	cr_expect_str_eq(v->inconclusive_reason, "too-short");
+	cr_expect(strstr(v->rationale, "for only 500 \u00b5s, under the 1 ms needed"), "%s",
+		  v->rationale);
+	free(f);
+
+	/* idle: 2.00 ms of work in 1.00 s */
+	f = fx_new(1000, 2, "native");
+	fx_thread(f, 0)->cpu_ns = MS(2);
+	f->procs[0].threads[0].blocked_ns[CAUSE_SLEEP] = MS(998);
+	v = fx_decide(f);
+	cr_expect_str_eq(v->inconclusive_reason, "asleep");
+	cr_expect(strstr(v->rationale, "for 2.00 ms in 1.00 s of wall time"), "%s", v->rationale);
 	free(f);
 }

@@ -3,9 +3,9 @@
  * The policy file and metric paths: a good policy reads as written and
  * validates against reports/schema/policy-1.json; every malformed one (bad
  * JSON, unknown keys, wrong types, a path that names nothing) is refused with
- * one line naming the file and the key; paths read the right numbers; and
- * the gates over a report and a baseline catch a changed model and a moved
- * metric.
+ * one line naming the file and the key; paths read the right numbers of a
+ * report document; and the gates over a document and a baseline (read back
+ * from its file) catch a changed model and a moved metric.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +13,9 @@
 
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+
+#include "advisor/metric.h"
+#include "reports/text.h"
 
 #include "gates_fixture.h"
 
@@ -265,16 +268,15 @@ Test(policy, paths_read_the_report)
 	    {"nope", -EINVAL, 0},
 	};
 	struct report r;
-	struct json_object *tree;
+	struct json_object *doc;
 
 	fx_report(&r, MODEL_ASYNC, 0.6, 250000000);
-	tree = report_json_tree(&r);
-	cr_assert_not_null(tree);
+	doc = fx_doc(&r);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct path_case *c = &cases[i];
 		char why[256] = "";
 		double v = -1;
-		int rc = policy_value(&r, tree, c->path, &v, why, sizeof(why));
+		int rc = metric_value(doc, c->path, &v, why, sizeof(why));
 
 		cr_assert_eq(rc, c->rc, "%s: %d (%s)", c->path, rc, why);
 		if (!rc)
@@ -282,7 +284,7 @@ Test(policy, paths_read_the_report)
 		else
 			cr_assert_neq(why[0], '\0', "%s: no reason", c->path);
 	}
-	json_object_put(tree);
+	json_object_put(doc);
 	report_free(&r);
 }
 
@@ -298,14 +300,33 @@ Test(policy, syscall_paths_need_the_syscall_table)
 	cr_assert_str_eq(policy_needs_syscalls(&p), "syscalls[name=read].errors");
 	policy_free(&p);
 	free(path);
+
+	/* the table itself names no number */
+	path = fx_put_file(dir, "t.json",
+			   SCHEMA_HEAD "\"tolerances\": {\"syscalls\": {\"rel\": 0.1}}}");
+	cr_assert_eq(policy_load(path, &p, err, sizeof(err)), -EINVAL);
+	cr_assert_not_null(strstr(err, "'syscalls' is an array"), "%s", err);
+	policy_free(&p);
+	free(path);
+
+	/* a tolerance on it counts too; the table of waits is always there */
+	path = fx_put_file(dir, "t.json",
+			   SCHEMA_HEAD
+			   "\"limits\": {\"syscall_waits[name=read].count\": {\"max\": 9}}, "
+			   "\"tolerances\": {\"syscalls[0].count\": {\"rel\": 0.1}}}");
+	cr_assert_eq(policy_load(path, &p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(policy_needs_syscalls(&p), "syscalls[0].count");
+	policy_free(&p);
+	free(path);
 	fx_rm_tree(dir);
 	free(dir);
 }
 
-/* The gates over a report: a passing and a failing limit. */
+/* The gates over a report's document: a passing and a failing limit. */
 Test(policy, apply_limits_and_expect)
 {
 	char *dir = fx_tmp_dir(), *path = fx_put_file(dir, "p.json", good_policy);
+	struct json_object *doc;
 	struct gate_results gr;
 	struct policy p;
 	struct report r;
@@ -313,7 +334,8 @@ Test(policy, apply_limits_and_expect)
 
 	cr_assert_eq(policy_load(path, &p, err, sizeof(err)), 0, "%s", err);
 	fx_report(&r, MODEL_ASYNC, 0.6, 250000000);
-	cr_assert_eq(policy_apply(&p, "async", &r, "r.json", NULL, NULL, &gr, err, sizeof(err)), 0,
+	doc = fx_doc(&r);
+	cr_assert_eq(gating_apply(&p, "async", doc, "r.json", NULL, NULL, &gr, err, sizeof(err)), 0,
 		     "%s", err);
 	cr_assert(gr.evaluated);
 	cr_assert_str_eq(gr.expect, "async");
@@ -322,6 +344,7 @@ Test(policy, apply_limits_and_expect)
 	cr_assert_eq(gr.nr, 7);
 	cr_assert_eq(gr.rules[0].kind, GATE_EXPECT);
 	cr_assert(gr.rules[0].passed);
+	cr_assert_eq(gr.rules[0].runs, 1);
 	/* net 300 ms <= 400 ms; confidence 0.75 >= 0.6; 3 <= 100; fsync 1500 > 1000 */
 	cr_assert(gr.rules[1].passed, "%s", gr.rules[1].message);
 	cr_assert(gr.rules[2].passed);
@@ -336,12 +359,22 @@ Test(policy, apply_limits_and_expect)
 
 	/* expect another model: one more failure */
 	cr_assert_eq(
-	    policy_apply(&p, "multiprocessing", &r, "r.json", NULL, NULL, &gr, err, sizeof(err)),
+	    gating_apply(&p, "multiprocessing", doc, "r.json", NULL, NULL, &gr, err, sizeof(err)),
 	    0);
 	cr_assert_not(gr.rules[0].passed);
 	cr_assert_eq(gr.nr_failed, 2);
 	gate_results_free(&gr);
 
+	/* no expectation, no policy: evaluated, nothing to fail */
+	policy_free(&p);
+	policy_init(&p);
+	cr_assert_eq(gating_apply(&p, NULL, doc, "r.json", NULL, NULL, &gr, err, sizeof(err)), 0);
+	cr_assert(gr.evaluated);
+	cr_assert_eq(gr.nr, 0);
+	cr_assert_str_eq(gr.policy, "");
+	gate_results_free(&gr);
+
+	json_object_put(doc);
 	report_free(&r);
 	policy_free(&p);
 	free(path);
@@ -349,10 +382,58 @@ Test(policy, apply_limits_and_expect)
 	free(dir);
 }
 
-/* A baseline: a changed model and a moved metric fail; a metric within its tolerance passes. */
+/* A metric the report has as null, and an element it does not have: their rules fail. */
+Test(policy, null_and_missing_metrics_fail_their_rules)
+{
+	struct json_object *doc;
+	struct gate_results gr;
+	struct policy p;
+	struct report r;
+	char err[512] = "", why[256] = "";
+	double v = 0;
+
+	fx_report(&r, MODEL_ASYNC, NAN, 250000000);
+	doc = fx_doc(&r);
+	cr_assert_eq(metric_value(doc, "io_fraction", &v, why, sizeof(why)), 0, "%s", why);
+	cr_assert(isnan(v), "null reads as NAN: %g", v);
+
+	policy_init(&p);
+	p.limits = calloc(2, sizeof(*p.limits));
+	cr_assert_not_null(p.limits);
+	p.nr_limits = 2;
+	snprintf(p.limits[0].path, sizeof(p.limits[0].path), "io_fraction");
+	p.limits[0].min = NAN;
+	p.limits[0].max = 1;
+	snprintf(p.limits[1].path, sizeof(p.limits[1].path), "processes[comm=nginx].pid");
+	p.limits[1].min = 1;
+	p.limits[1].max = NAN;
+	cr_assert_eq(gating_apply(&p, NULL, doc, "r.json", NULL, NULL, &gr, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(gr.nr, 2);
+	cr_assert_not(gr.rules[0].passed);
+	cr_assert_str_eq(gr.rules[0].message, "io_fraction is not a number (null)");
+	cr_assert_not(gr.rules[1].passed);
+	cr_assert_eq(gr.rules[1].kind, GATE_LIMIT);
+	cr_assert_eq(gr.rules[1].min, 1);
+	cr_assert(isnan(gr.rules[1].max));
+	cr_assert_str_eq(gr.rules[1].message,
+			 "processes[comm=nginx].pid: no element of 'processes' has comm=nginx");
+	cr_assert_eq(gr.nr_failed, 2);
+	gate_results_free(&gr);
+
+	policy_free(&p);
+	json_object_put(doc);
+	report_free(&r);
+}
+
+/*
+ * A baseline, as `advisor check` reads it from a saved report: a changed
+ * model and a moved metric fail; a metric within its tolerance passes.
+ */
 Test(policy, baseline_changed_model_and_moved_metric)
 {
 	char *dir = fx_tmp_dir(), *path = fx_put_file(dir, "p.json", good_policy);
+	struct json_object *base_doc, *now_doc, *doc;
 	struct report base, now;
 	struct gate_results gr;
 	struct policy p;
@@ -363,9 +444,13 @@ Test(policy, baseline_changed_model_and_moved_metric)
 	/* cpu +20% (tolerance 10%), io_fraction 0.60 -> 0.55 (within 0.06) */
 	fx_report(&now, MODEL_MULTITHREADING, 0.55, 300000000);
 	now.verdict.confidence = 0.7; /* -0.05: within abs 0.1 */
-	cr_assert_eq(
-	    policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err, sizeof(err)), 0,
-	    "%s", err);
+	doc = fx_doc(&base);
+	base_doc = fx_doc_reread(doc, dir, "base.json");
+	json_object_put(doc);
+	now_doc = fx_doc(&now);
+	cr_assert_eq(gating_apply(&p, NULL, now_doc, "now.json", base_doc, "base.json", &gr, err,
+				  sizeof(err)),
+		     0, "%s", err);
 	cr_assert_str_eq(gr.baseline, "base.json");
 	/* 6 limits, the model, 3 tolerances */
 	cr_assert_eq(gr.nr, 10);
@@ -380,7 +465,10 @@ Test(policy, baseline_changed_model_and_moved_metric)
 			 "past +25000100 allowed");
 	cr_assert_eq(gr.rules[7].old, 250001000);
 	cr_assert_eq(gr.rules[7].value, 300001000);
+	cr_assert_eq(gr.rules[7].worse, GATE_WORSE_HIGHER);
+	cr_assert_eq(gr.rules[7].rel, 0.1);
 	cr_assert(gr.rules[8].passed, "%s", gr.rules[8].message);
+	cr_assert_eq(gr.rules[8].worse, GATE_WORSE_LOWER);
 	cr_assert(gr.rules[9].passed, "%s", gr.rules[9].message);
 	cr_assert_float_eq(gr.rules[9].allowed, 0.06, 1e-12);
 	/* fsync limit, model, cpu */
@@ -388,21 +476,24 @@ Test(policy, baseline_changed_model_and_moved_metric)
 	gate_results_free(&gr);
 
 	/* the same model and no move: all pass (but the fsync limit) */
-	cr_assert_eq(
-	    policy_apply(&p, NULL, &base, "now.json", &base, "base.json", &gr, err, sizeof(err)),
-	    0);
+	cr_assert_eq(gating_apply(&p, NULL, base_doc, "now.json", base_doc, "base.json", &gr, err,
+				  sizeof(err)),
+		     0);
+	cr_assert_eq(gr.nr, 10);
 	cr_assert_eq(gr.nr_failed, 1);
 	gate_results_free(&gr);
 	policy_free(&p);
 
 	/* no policy: the default tolerances, duration_ns and time.cpu_ns at rel 0.25 */
 	policy_init(&p);
-	cr_assert_eq(
-	    policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err, sizeof(err)), 0);
+	cr_assert_eq(gating_apply(&p, NULL, now_doc, "now.json", base_doc, "base.json", &gr, err,
+				  sizeof(err)),
+		     0);
 	cr_assert_eq(gr.nr, 1 + policy_nr_default_tolerances);
 	cr_assert_str_eq(gr.rules[1].path, "duration_ns");
 	cr_assert_str_eq(gr.rules[2].path, "time.cpu_ns");
 	cr_assert(gr.rules[2].passed, "+20%% is within 25%%: %s", gr.rules[2].message);
+	cr_assert_eq(gr.rules[2].rel, 0.25);
 	cr_assert_eq(gr.nr_failed, 1);
 	gate_results_free(&gr);
 
@@ -413,20 +504,148 @@ Test(policy, baseline_changed_model_and_moved_metric)
 	p.nr_tolerances = 1;
 	snprintf(p.tolerances[0].path, sizeof(p.tolerances[0].path), "syscalls[name=read].count");
 	p.tolerances[0].rel = 0.1;
-	cr_assert_eq(
-	    policy_apply(&p, NULL, &now, "now.json", &base, "base.json", &gr, err, sizeof(err)),
-	    -EINVAL);
+	p.tolerances[0].abs = NAN;
+	cr_assert_eq(gating_apply(&p, NULL, now_doc, "now.json", base_doc, "base.json", &gr, err,
+				  sizeof(err)),
+		     -EINVAL);
 	cr_assert_not_null(strstr(err, "base.json: tolerances 'syscalls[name=read].count' names "
+				       "nothing in this report"),
+			   "%s", err);
+	cr_assert_null(strchr(err, '\n'), "one line: %s", err);
+	gate_results_free(&gr);
+
+	/* with it in the baseline only, the report is named */
+	base.profile.syscalls_enabled = true;
+	json_object_put(base_doc);
+	base_doc = fx_doc(&base);
+	cr_assert_eq(gating_apply(&p, NULL, now_doc, "now.json", base_doc, "base.json", &gr, err,
+				  sizeof(err)),
+		     -EINVAL);
+	cr_assert_not_null(strstr(err, "now.json: tolerances 'syscalls[name=read].count' names "
 				       "nothing in this report"),
 			   "%s", err);
 	gate_results_free(&gr);
 
 	policy_free(&p);
+	json_object_put(base_doc);
+	json_object_put(now_doc);
 	report_free(&base);
 	report_free(&now);
 	free(path);
 	fx_rm_tree(dir);
 	free(dir);
+}
+
+/*
+ * Names from the target and from the command line are data: a selector
+ * reads a thread by its hostile comm, and gates naming a hostile file go
+ * into the document, through the JSON writer and back, intact and valid.
+ */
+Test(policy, hostile_strings_stay_data)
+{
+	static const char base_name[] = "base\n<b>.json \xe2\x80\xae\x01";
+	struct json_object *doc, *back;
+	struct gate_results gr;
+	struct policy p;
+	struct report r;
+	char *dir = fx_tmp_dir(), err[512] = "", why[256] = "";
+	const char *cmd;
+	double v = 0;
+
+	fx_report(&r, MODEL_ASYNC, 0.6, 250000000);
+	doc = fx_doc(&r);
+	cr_assert_eq(
+	    metric_value(doc, "processes[0].threads[comm=<b>|w`].cpu_ns", &v, why, sizeof(why)), 0,
+	    "%s", why);
+	cr_assert_eq(v, 1000);
+	cr_assert_eq(
+	    metric_path_check("processes[0].threads[comm=<b>|w`].cpu_ns", why, sizeof(why)), 0,
+	    "%s", why);
+	/* invalid bytes became U+FFFD; the valid (if hidden) U+202E is kept as data */
+	cmd = json_object_get_string(
+	    json_object_array_get_idx(json_object_object_get(doc, "command"), 2));
+	cr_assert_str_eq(cmd, "line\nbreak\x01\x1b[31m " TEXT_REPLACEMENT TEXT_REPLACEMENT
+			      " \xe2\x80\xae"
+			      "evil");
+
+	policy_init(&p);
+	p.limits = calloc(1, sizeof(*p.limits));
+	cr_assert_not_null(p.limits);
+	p.nr_limits = 1;
+	snprintf(p.limits[0].path, sizeof(p.limits[0].path),
+		 "processes[0].threads[comm=<b>|w`].cpu_ns");
+	p.limits[0].min = NAN;
+	p.limits[0].max = 999;
+	cr_assert_eq(
+	    gating_apply(&p, "async", doc, "r.json", doc, base_name, &gr, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_assert_str_eq(gr.baseline, base_name);
+	cr_assert_str_eq(gr.rules[1].message,
+			 "processes[0].threads[comm=<b>|w`].cpu_ns 1000 is above max 999");
+	cr_assert_eq(document_set_gates(doc, &gr), 0);
+	cr_assert_eq(document_check(doc, "r.json", err, sizeof(err)), 0, "%s", err);
+	back = fx_doc_reread(doc, dir, "r.json");
+	cr_assert_str_eq(json_object_get_string(json_object_object_get(
+			     json_object_object_get(back, "gates"), "baseline")),
+			 "base\n<b>.json \xe2\x80\xae\x01");
+	cr_assert_eq(json_object_get_boolean(
+			 json_object_object_get(json_object_object_get(back, "gates"), "passed")),
+		     false);
+	gate_results_free(&gr);
+
+	json_object_put(back);
+	json_object_put(doc);
+	policy_free(&p);
+	report_free(&r);
+	fx_rm_tree(dir);
+	free(dir);
+}
+
+/* Path checks without a policy file, and the names repeat metrics are keyed by. */
+Test(policy, metric_path_check_and_canonical)
+{
+	static const char *const good[] = {
+	    "io_fraction",
+	    "verdict.drivers.busy_threads",
+	    "syscalls[name=read].errors",
+	    "syscall_waits[nr=0].hist_log2_ns[31]",
+	    "processes[comm=a.b].threads[tid=1].internal_ns.ipc",
+	    "timeline.buckets[0].io_ns",
+	    "overhead.dropped",
+	    "thresholds.asleep_min",
+	};
+	static const char *const bad[] = {
+	    "verdict.drivers",
+	    "verdict.drivers.nope",
+	    "repeat.runs",
+	    "gates.failed",
+	    "command[0]",
+	    "time.cpu_ns.",
+	    "syscall_waits[name=read",
+	    "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q",
+	};
+	char why[256], buf[GATE_PATH_LEN];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_assert_eq(metric_path_check(good[i], why, sizeof(why)), 0, "%s: %s", good[i],
+			     why);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		cr_assert_eq(metric_path_check(bad[i], why, sizeof(why)), -EINVAL, "%s accepted",
+			     bad[i]);
+		cr_assert_neq(why[0], '\0', "%s: no reason", bad[i]);
+	}
+
+	cr_assert_str_eq(metric_path_canonical("verdict.drivers.io_fraction", buf, sizeof(buf)),
+			 "io_fraction");
+	cr_assert_str_eq(metric_path_canonical("verdict.drivers.peak_open", buf, sizeof(buf)),
+			 "peak_open");
+	cr_assert_str_eq(metric_path_canonical("io_fraction", buf, sizeof(buf)), "io_fraction");
+	cr_assert_str_eq(metric_path_canonical("connections.peak_open", buf, sizeof(buf)),
+			 "connections.peak_open");
+	cr_assert_str_eq(metric_path_canonical("verdict.drivers.nope", buf, sizeof(buf)),
+			 "verdict.drivers.nope");
+	cr_assert_str_eq(metric_path_canonical("time.cpu_ns", buf, sizeof(buf)), "time.cpu_ns");
 }
 
 Test(policy, repeat_paths)

@@ -2,7 +2,8 @@
 /*
  * --repeat: the medians, min and max equal those of the per-run figures; the
  * majority model and the main run are chosen as documented; folding real
- * per-run reports keeps each run's figures and gates read the medians.
+ * per-run reports keeps each run's figures, and gates over the document (a
+ * fresh one or one read back from its file) read the medians.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+
+#include "advisor/metric.h"
 
 #include "gates_fixture.h"
 
@@ -136,10 +139,10 @@ Test(repeat, fold_keeps_every_run_and_gates_read_the_medians)
 				MODEL_ASYNC};
 	struct report runs[5], r;
 	struct policy p;
-	struct json_object *tree;
+	struct json_object *doc, *docs[2];
 	const struct repeat_metric *m;
 	double v, cpu_d[5];
-	char why[256];
+	char why[256], *dir = fx_tmp_dir();
 
 	policy_init(&p);
 	p.limits = calloc(1, sizeof(*p.limits));
@@ -153,7 +156,9 @@ Test(repeat, fold_keeps_every_run_and_gates_read_the_medians)
 		runs[i].profile.exit_code = i == 3 ? 7 : 0;
 		cpu_d[i] = cpu[i] * 1000000 + 1000; /* the second thread's 1000 ns */
 	}
-	cr_assert_eq(policy_repeat_fold(&p, runs, 5, &r), 0);
+	cr_assert_eq(gating_repeat_fold(&p, runs, 5, &r), 0);
+	for (int i = 0; i < 5; i++)
+		cr_assert_null(runs[i].profile.processes, "run %d moved or freed", i);
 
 	cr_assert_eq(r.repeat.runs, 5);
 	cr_assert_eq(r.repeat.counts[MODEL_ASYNC], 4);
@@ -174,24 +179,100 @@ Test(repeat, fold_keeps_every_run_and_gates_read_the_medians)
 	m = repeat_metric_find(&r.repeat, "io_fraction");
 	cr_assert_not_null(m);
 	cr_assert_eq(m->median, ref_median(io, 5));
+	cr_assert_null(repeat_metric_find(&r.repeat, "verdict.drivers.io_fraction"),
+		       "keyed by the canonical name");
 	m = repeat_metric_find(&r.repeat, "syscall_waits[name=read].count");
 	cr_assert_not_null(m, "the policy's paths are repeated too");
 	cr_assert_eq(m->median, 12);
 
-	/* gates read the median, not the main run's own figure */
-	tree = report_json_tree(&r);
-	cr_assert_not_null(tree);
-	cr_assert_eq(policy_value(&r, tree, "time.cpu_ns", &v, why, sizeof(why)), 0);
-	cr_assert_eq(v, 700001000);
-	cr_assert_eq(policy_value(&r, tree, "verdict.drivers.io_fraction", &v, why, sizeof(why)),
-		     0);
-	cr_assert_eq(v, 0.66);
-	/* not repeated: the main run's */
-	cr_assert_eq(policy_value(&r, tree, "processes[0].threads[0].cpu_ns", &v, why, sizeof(why)),
-		     0);
-	cr_assert_eq(v, 100000000);
-	json_object_put(tree);
+	/*
+	 * gates read the median, not the main run's own figure, in the fresh
+	 * document and in the one `advisor check` reads back from the file
+	 */
+	docs[0] = fx_doc(&r);
+	docs[1] = fx_doc_reread(docs[0], dir, "r.json");
+	for (int k = 0; k < 2; k++) {
+		doc = docs[k];
+		cr_assert_eq(metric_value(doc, "time.cpu_ns", &v, why, sizeof(why)), 0, "%s", why);
+		cr_assert_eq(v, 700001000);
+		cr_assert_eq(metric_value(doc, "verdict.drivers.io_fraction", &v, why, sizeof(why)),
+			     0);
+		cr_assert_eq(v, 0.66);
+		cr_assert_eq(metric_value(doc, "io_fraction", &v, why, sizeof(why)), 0);
+		cr_assert_eq(v, 0.66);
+		cr_assert_eq(
+		    metric_value(doc, "syscall_waits[name=read].count", &v, why, sizeof(why)), 0);
+		cr_assert_eq(v, 12);
+		/* not repeated: the main run's */
+		cr_assert_eq(
+		    metric_value(doc, "processes[0].threads[0].cpu_ns", &v, why, sizeof(why)), 0);
+		cr_assert_eq(v, 100000000);
+		cr_assert_eq(
+		    metric_value(doc, "syscall_waits[name=fsync].count", &v, why, sizeof(why)), 0);
+		cr_assert_eq(v, 2);
+	}
+	json_object_put(docs[1]);
+	json_object_put(docs[0]);
 
+	report_free(&r);
+	policy_free(&p);
+	fx_rm_tree(dir);
+	free(dir);
+}
+
+/* --expect over a folded report: the majority model, held to min_agreement; a limit on a median. */
+Test(repeat, gates_over_the_runs)
+{
+	double io[5] = {0.70, 0.65, 0.10, 0.66, 0.90};
+	enum model models[5] = {MODEL_ASYNC, MODEL_ASYNC, MODEL_MULTIPROCESSING, MODEL_ASYNC,
+				MODEL_ASYNC};
+	struct report runs[5], r;
+	struct json_object *doc;
+	struct gate_results gr;
+	struct policy p;
+	char err[512] = "";
+
+	policy_init(&p);
+	p.limits = calloc(1, sizeof(*p.limits));
+	cr_assert_not_null(p.limits);
+	p.nr_limits = 1;
+	snprintf(p.limits[0].path, sizeof(p.limits[0].path), "verdict.drivers.io_fraction");
+	p.limits[0].min = 0.66;
+	p.limits[0].max = NAN;
+	for (int i = 0; i < 5; i++)
+		fx_report(&runs[i], models[i], io[i], 250000000);
+	cr_assert_eq(gating_repeat_fold(&p, runs, 5, &r), 0);
+	doc = fx_doc(&r);
+
+	/* 4 of 5 runs: not all of them */
+	cr_assert_eq(gating_apply(&p, "async", doc, "r.json", NULL, NULL, &gr, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(gr.nr, 2);
+	cr_assert_eq(gr.rules[0].agree, 4);
+	cr_assert_eq(gr.rules[0].runs, 5);
+	cr_assert_not(gr.rules[0].passed, "%s", gr.rules[0].message);
+	/* the median 0.66, exactly at min, passes */
+	cr_assert(gr.rules[1].passed, "%s", gr.rules[1].message);
+	cr_assert_eq(gr.rules[1].value, 0.66);
+	gate_results_free(&gr);
+
+	/* 0.8 of 5 runs is 4 */
+	p.min_agreement = 0.8;
+	cr_assert_eq(gating_apply(&p, "async", doc, "r.json", NULL, NULL, &gr, err, sizeof(err)),
+		     0);
+	cr_assert(gr.rules[0].passed, "%s", gr.rules[0].message);
+	cr_assert_str_eq(gr.rules[0].message, "verdict async in 4/5 runs, as expected (4 needed)");
+	gate_results_free(&gr);
+
+	/* the minority model has 1 of 5 */
+	cr_assert_eq(
+	    gating_apply(&p, "multiprocessing", doc, "r.json", NULL, NULL, &gr, err, sizeof(err)),
+	    0);
+	cr_assert_not(gr.rules[0].passed);
+	cr_assert_eq(gr.rules[0].agree, 1);
+	gate_results_free(&gr);
+
+	json_object_put(doc);
 	report_free(&r);
 	policy_free(&p);
 }

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The drivers of the decision, measured over the threads of the tree.
+ *
+ * Words used below, per thread:
+ *   life   its span in the run (end, or the end of the run, minus start), or
+ *          the sum of its states when that is longer;
+ *   io     its blocked time on the I/O causes (CAUSE_IS_IO in bpf/abi.h: net,
+ *          disk, poll, ipc) that no thread of the tree ended: a pipe fed by a
+ *          sibling is the tree waiting on itself, not on I/O;
+ *   work   cpu + runq + io;
+ *   busy   cpu + io >= busy_min x min(wall, life): a short-lived thread is
+ *          judged on its own life, so the children of `make` count;
+ *   worker a busy thread with cpu + io >= 10% of the busiest thread's: it
+ *          counts in current_model, so runtime helpers (GC, JIT, timers)
+ *          that wake now and then do not make a program "multithreaded",
+ *          while 32 threads sharing 2 CPUs all count.
+ *
+ * The drivers: io_fraction = sum io / sum (cpu + runq + io) over busy
+ * threads; wait_p50 = time-weighted median of the external waits on the I/O
+ * causes; peak_open = peak open TCP connections, known only when the
+ * connections were counted (conns_counted); busy_threads = (cpu + io of busy
+ * threads) / wall.
+ *
+ * current_model, in this order: "multiprocess" when workers of two or more
+ * processes ran at overlapping times (a script running commands one after
+ * the other is not); "event-loop" when busy threads that wait mostly in
+ * poll-type calls (poll >= half of their blocked time) do at least half of
+ * the busy work and, when I/O-bound, juggle connections: peak open >=
+ * EVENT_LOOP_MIN_CONNS or accepted >= EVENT_LOOP_MIN_ACCEPTED (see
+ * drivers.h). Connections that were not counted cannot disprove the loop, so
+ * then poll-type waits alone decide. "multithreaded" when a process has two
+ * or more workers; else "single-threaded".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers.h"
+
+#define WORKER_MIN 0.1 /* share of the busiest thread's cpu + io that makes a worker */
+
+struct span {
+	__u64 start;
+	__u64 end;
+};
+
+static double thread_io_ns(const struct thread_profile *th)
+{
+	double io = 0;
+
+	for (int c = 0; c < NR_CAUSES; c++)
+		if (CAUSE_IS_IO(c) && th->blocked_ns[c] > th->internal_ns[c])
+			io += th->blocked_ns[c] - th->internal_ns[c];
+	return io;
+}
+
+static __u64 thread_end_ns(const struct thread_profile *th, __u64 wall)
+{
+	return th->end_ns ? th->end_ns : wall;
+}
+
+static double thread_life_ns(const struct thread_profile *th, __u64 wall)
+{
+	__u64 end = thread_end_ns(th, wall);
+	double span = end > th->start_ns ? (double)(end - th->start_ns) : 0;
+	double states = (double)th->cpu_ns + th->runq_wakeup_ns + th->runq_preempt_ns;
+
+	for (int c = 0; c < NR_CAUSES; c++)
+		states += th->blocked_ns[c];
+	return states > span ? states : span;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Whether any two of the spans overlap in time; sorts them. */
+static bool spans_overlap(struct span *s, size_t n)
+{
+	__u64 end = 0;
+
+	qsort(s, n, sizeof(*s), span_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && s[i].start < end)
+			return true;
+		if (s[i].end > end)
+			end = s[i].end;
+	}
+	return false;
+}
+
+/* Whether the thread was busy (see the top); *cpu_io gets its cpu + io. */
+static bool thread_busy(const struct thread_profile *th, __u64 wall, double busy_min,
+			double *cpu_io)
+{
+	double life = thread_life_ns(th, wall);
+	double base = life < (double)wall ? life : (double)wall;
+
+	*cpu_io = th->cpu_ns + thread_io_ns(th);
+	return *cpu_io > 0 && *cpu_io >= busy_min * base;
+}
+
+/* cpu + io of the busiest thread, the yardstick of a worker */
+static double busiest_cpu_io(const struct profile *p, const struct thresholds *t)
+{
+	double top = 0, cpu_io;
+
+	for (size_t i = 0; i < p->nr_processes; i++)
+		for (size_t j = 0; j < p->processes[i].nr_threads; j++)
+			if (thread_busy(&p->processes[i].threads[j], p->duration_ns, t->busy_min,
+					&cpu_io) &&
+			    cpu_io > top)
+				top = cpu_io;
+	return top;
+}
+
+/* Time-weighted median of the external waits on the I/O causes. */
+static __u64 io_wait_p50(const struct profile *p)
+{
+	__u64 slots[MAX_SLOTS] = {};
+
+	for (int c = 0; c < NR_CAUSES; c++)
+		if (CAUSE_IS_IO(c))
+			for (int k = 0; k < MAX_SLOTS; k++)
+				slots[k] += p->waits[c].ext.slots[k];
+	return hist_weighted_median(slots, MAX_SLOTS);
+}
+
+/* Sums one thread into tr; returns whether it was busy, with its cpu + io in *cpu_io. */
+static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __u64 wall,
+			    const struct thresholds *t, double *cpu_io)
+{
+	double life = thread_life_ns(th, wall);
+	double base = life < tr->wall ? life : tr->wall;
+	bool busy = thread_busy(th, wall, t->busy_min, cpu_io);
+	double cpu = th->cpu_ns;
+	double runq = (double)th->runq_wakeup_ns + th->runq_preempt_ns;
+	double io = *cpu_io - cpu;
+	double work = cpu + runq + io;
+	double lock = th->blocked_ns[CAUSE_LOCK];
+	double poll = th->blocked_ns[CAUSE_POLL], blocked = 0, internal_io = 0;
+	double share = base > 0 ? *cpu_io / base : 0;
+
+	for (int c = 0; c < NR_CAUSES; c++) {
+		blocked += th->blocked_ns[c];
+		if (CAUSE_IS_IO(c))
+			internal_io += th->internal_ns[c];
+	}
+	tr->work += work;
+	tr->cpu_io += cpu + io;
+	tr->sleep += th->blocked_ns[CAUSE_SLEEP];
+	tr->lock += lock;
+	tr->child += th->blocked_ns[CAUSE_CHILD];
+	tr->rest += th->blocked_ns[CAUSE_OTHER];
+	/* a wait the tree ended itself is not I/O: it counts as an other wait */
+	tr->rest += internal_io;
+	if (share > tr->busiest)
+		tr->busiest = share;
+
+	if (!busy)
+		return false;
+	tr->nr_busy++;
+	tr->b_cpu += cpu;
+	tr->b_runq += runq;
+	tr->b_io += io;
+	if (work + lock > 0)
+		tr->lock_weighted += work * lock / (work + lock);
+	tr->b_work += work;
+	if (poll > 0 && poll >= blocked / 2)
+		tr->loop_work += work;
+	return true;
+}
+
+/* Whether busy threads mostly in poll-type waits make an event loop: see the top. */
+static bool tree_is_event_loop(const struct tree *tr, const struct connections *conns,
+			       const struct thresholds *t)
+{
+	if (tr->loop_work < tr->b_work / 2)
+		return false;
+	/*
+	 * A loop that waits on one connection at a time (curl fetching URLs
+	 * one after the other) overlaps nothing: an I/O-bound event loop must
+	 * juggle several, when connections were counted. A CPU-bound one is a
+	 * loop whatever it serves.
+	 */
+	return !conns->tcp_counted || conns->peak_open >= EVENT_LOOP_MIN_CONNS ||
+	       conns->accepted >= EVENT_LOOP_MIN_ACCEPTED || tr->io_fraction < t->io_bound_min;
+}
+
+static const char *tree_current_model(const struct tree *tr)
+{
+	if (tr->multiprocess)
+		return "multiprocess";
+	if (tr->event_loop)
+		return "event-loop";
+	if (tr->multithreaded)
+		return "multithreaded";
+	return "single-threaded";
+}
+
+void tree_collect(const struct profile *p, const struct thresholds *t, struct tree *tr)
+{
+	double worker_min = WORKER_MIN * busiest_cpu_io(p, t);
+	struct span *spans;
+	size_t nr_spans = 0;
+
+	memset(tr, 0, sizeof(*tr));
+	tr->wall = (double)p->duration_ns;
+	tr->cpus = p->cpus > 0 ? p->cpus : 1;
+	tr->cpython = !strcmp(p->runtime, "cpython");
+	tr->nodejs = !strcmp(p->runtime, "nodejs");
+
+	/* without memory, any two processes with workers count as concurrent */
+	spans = calloc(p->nr_processes ? p->nr_processes : 1, sizeof(*spans));
+
+	for (size_t i = 0; i < p->nr_processes; i++) {
+		const struct process_profile *proc = &p->processes[i];
+		struct span sp = { .start = ~0ULL, .end = 0 };
+		size_t nr_workers = 0;
+
+		for (size_t j = 0; j < proc->nr_threads; j++) {
+			const struct thread_profile *th = &proc->threads[j];
+			double cpu_io;
+
+			if (!tree_add_thread(tr, th, p->duration_ns, t, &cpu_io) ||
+			    cpu_io < worker_min)
+				continue;
+			nr_workers++;
+			if (th->start_ns < sp.start)
+				sp.start = th->start_ns;
+			if (thread_end_ns(th, p->duration_ns) > sp.end)
+				sp.end = thread_end_ns(th, p->duration_ns);
+		}
+		if (nr_workers > 1)
+			tr->multithreaded = true;
+		if (nr_workers) {
+			tr->nr_worker_procs++;
+			if (spans)
+				spans[nr_spans++] = sp;
+		}
+	}
+	if (tr->nr_worker_procs > 1)
+		tr->multiprocess = spans ? spans_overlap(spans, nr_spans) : true;
+	free(spans);
+
+	if (tr->b_cpu + tr->b_runq + tr->b_io > 0)
+		tr->io_fraction = tr->b_io / (tr->b_cpu + tr->b_runq + tr->b_io);
+	if (tr->b_work > 0) {
+		tr->lock_share = tr->lock_weighted / tr->b_work;
+		tr->event_loop = tree_is_event_loop(tr, &p->conns, t);
+	}
+	if (tr->wall > 0) {
+		tr->idle_share = tr->work < tr->wall ? 1 - tr->work / tr->wall : 0;
+		tr->cpu_used = tr->b_cpu / tr->wall;
+		tr->busy_threads = (tr->b_cpu + tr->b_io) / tr->wall;
+	} else {
+		tr->idle_share = 1;
+	}
+
+	tr->wait_p50_ns = io_wait_p50(p);
+	tr->conns_counted = p->conns.tcp_counted;
+	tr->peak_open = tr->conns_counted ? p->conns.peak_open : 0;
+	tr->current_model = tree_current_model(tr);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The measured drivers of the decision, summed over the threads of the tree
+ * the ways the rules and the prose need them. How each one is measured is
+ * described at the top of drivers.c. Internal to the decision: callers use
+ * decide.h.
+ */
+#ifndef ADVISOR_DRIVERS_H
+#define ADVISOR_DRIVERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../probes/profile.h"
+#include "thresholds.h"
+
+/*
+ * Peak open connections that make a poll loop an event loop: one loopback
+ * connection inside the tree is counted at both ends (2), so 3 means the loop
+ * had at least two connections open at once.
+ */
+#define EVENT_LOOP_MIN_CONNS 3
+
+/*
+ * Accepted connections that make a poll loop an event loop, however few were
+ * open at once: a server that accepted a second client kept its listening
+ * socket in the loop beside the connection it served, so its loop waited on
+ * several sources, while a client fetching one URL after the other (0) or a
+ * one-shot server (1) waits on one thing at a time.
+ */
+#define EVENT_LOOP_MIN_ACCEPTED 2
+
+/* What the tree did, summed the ways the rules need it. */
+struct tree {
+	double wall;
+	int cpus;
+	bool cpython;
+	bool nodejs;
+
+	/* every thread */
+	double work; /* cpu + runq + io */
+	double cpu_io;
+	double sleep, lock, child, rest; /* rest: other and internal waits */
+	double busiest; /* largest (cpu + io) / min(wall, life) */
+
+	/* busy threads */
+	size_t nr_busy;
+	double b_cpu, b_runq, b_io;
+	double b_work; /* cpu + runq + io */
+	double lock_weighted; /* sum of work x lock / (work + lock) */
+	double loop_work; /* work of busy threads waiting mostly in poll */
+
+	/* workers, for current_model */
+	size_t nr_worker_procs;
+	bool multithreaded;
+	bool multiprocess;
+
+	/* the drivers */
+	double io_fraction;
+	__u64 wait_p50_ns;
+	bool conns_counted; /* false: peak_open was never measured */
+	__u64 peak_open; /* 0 when not counted */
+	double busy_threads; /* (cpu + io of busy threads) / wall */
+	const char *current_model; /* "single-threaded", ..., static */
+
+	double lock_share;
+	double idle_share;
+	double cpu_used; /* busy cpu / wall: CPUs in use on average */
+	bool event_loop;
+};
+
+/* Fills tr from p; t->busy_min says which threads were busy. */
+void tree_collect(const struct profile *p, const struct thresholds *t, struct tree *tr);
+
+#endif /* ADVISOR_DRIVERS_H */

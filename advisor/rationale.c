@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The verdict in words. The rules (decide.c) have chosen the model, the path
+ * and the numbers; this file only says them, so a change of wording never
+ * changes a verdict.
+ *
+ * The rationale is two or three plain sentences: what the program is bound
+ * by, with the numbers and thresholds behind it; what that means; and what
+ * changes it. The advice is one line: "already fits: ..." or "from <current>
+ * to <model>: <how>", the how worded for the runtime: processes and the GIL
+ * for CPython, workers beside the loop for Node.js or any CPU-bound event
+ * loop, goroutines for Go, thread pools for the JVM. Durations read as
+ * everywhere else in advisor (reports/format.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rationale.h"
+#include "../reports/format.h"
+
+#define NS_PER_MS 1e6
+#define LOCK_NOTE_MIN 0.2 /* lock_share worth a sentence in the rationale */
+
+/*
+ * Why an idle tree waited. The reason's share of the waits goes between why
+ * and why_after; without why_after no share is quoted.
+ */
+struct idle_prose {
+	const char *why;
+	const char *why_after;
+	const char *advice;
+};
+
+static const struct idle_prose idle_prose[NR_IDLE_KINDS] = {
+	[IDLE_ASLEEP] = {
+		"Sleep calls took ",
+		" of its waits, so it is limited by its own sleeps, and no concurrency "
+		"model changes that.",
+		"nothing to parallelise: the program mostly sleeps; shorten or overlap the "
+		"sleeps first",
+	},
+	[IDLE_CHILDREN] = {
+		"Waiting for child processes took ",
+		" of its waits, more than the traced children account for.",
+		"profile the children it waits for: the time is spent there",
+	},
+	[IDLE_LOCKS] = {
+		"Lock waits took ",
+		" of its waits: its threads mostly waited for each other.",
+		"reduce lock contention first: the threads wait for each other",
+	},
+	[IDLE_OTHER] = {
+		"Waits on its own processes or on other events took ",
+		" of its waits, which no concurrency model speeds up.",
+		"nothing to parallelise: no thread of the tree was busy",
+	},
+	[IDLE_NO_WAIT] = {
+		"Its threads recorded no waits either: most of the run was not seen.",
+		NULL,
+		"nothing to parallelise: no thread of the tree was busy",
+	},
+	[IDLE_TOO_SHORT] = {
+		"It did too little work to judge.",
+		NULL,
+		"give it more work (a longer run) to get a verdict",
+	},
+};
+
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, size);
+	va_list ap;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+static const char *fmt_conns(char *buf, size_t size, __u64 peak)
+{
+	if (!peak)
+		snprintf(buf, size, "no connection was");
+	else if (peak == 1)
+		snprintf(buf, size, "at most 1 connection was");
+	else
+		snprintf(buf, size, "at most %llu connections were", (unsigned long long)peak);
+	return buf;
+}
+
+static double pct(double share)
+{
+	return 100 * share;
+}
+
+static const char *mechanism(enum model m, const struct tree *tr, const char *runtime)
+{
+	bool go = !strcmp(runtime, "go"), jvm = !strcmp(runtime, "jvm");
+
+	switch (m) {
+	case MODEL_MULTIPROCESSING:
+		if (tr->cpython)
+			return "use processes (multiprocessing, ProcessPoolExecutor): threads "
+			       "cannot help CPU-bound Python code because of the GIL";
+		if (tr->nodejs)
+			return "run more workers beside the event loop (worker_threads, or "
+			       "cluster for more processes)";
+		if (tr->event_loop)
+			return "run more processes beside the event loop, one loop per CPU "
+			       "(e.g. with SO_REUSEPORT)";
+		if (go)
+			return "split the work over goroutines: Go runs them on every CPU "
+			       "(check GOMAXPROCS)";
+		if (jvm)
+			return "split the work over a thread pool: JVM threads run in parallel";
+		return "split the work over processes (or threads: native threads run in "
+		       "parallel)";
+	case MODEL_MULTITHREADING:
+		if (tr->cpython)
+			return "overlap the waits with a thread pool (ThreadPoolExecutor): the "
+			       "GIL is released while a thread waits";
+		if (tr->nodejs)
+			return "start the operations together (Promise.all) so the loop "
+			       "overlaps their waits";
+		if (go)
+			return "overlap the waits with goroutines";
+		if (jvm)
+			return "overlap the waits with a thread pool (ExecutorService)";
+		return "overlap the waits with a small pool of threads";
+	case MODEL_ASYNC:
+		if (tr->cpython)
+			return "keep many waits in flight in one thread with asyncio";
+		if (tr->nodejs)
+			return "keep many requests in flight on the event loop, with no "
+			       "blocking calls";
+		if (go)
+			return "use goroutines: the Go runtime multiplexes their waits on "
+			       "its netpoller";
+		if (jvm)
+			return "use non-blocking I/O (NIO, virtual threads or an async "
+			       "framework)";
+		return "keep many waits in flight with an event loop (epoll, io_uring, libuv)";
+	default:
+		return "";
+	}
+}
+
+static void write_too_short(const struct tree *tr, const struct thresholds *t, struct verdict *v)
+{
+	char a[FMT_LEN], b[FMT_LEN];
+
+	snprintf(v->rationale, sizeof(v->rationale),
+		 "The run lasted %s, less than the %s needed to judge it "
+		 "(min_duration_ms %g). A run this short says more about start-up "
+		 "than about the program.",
+		 fmt_ns(a, sizeof(a), tr->wall),
+		 fmt_ns(b, sizeof(b), t->min_duration_ms * NS_PER_MS), t->min_duration_ms);
+	snprintf(v->advice, sizeof(v->advice),
+		 "run it longer (at least %g ms, ideally over a second) to get a verdict",
+		 t->min_duration_ms);
+}
+
+static void write_idle(const struct tree *tr, const struct thresholds *t, const struct judgement *j,
+		       struct verdict *v)
+{
+	const struct idle_prose *r = &idle_prose[j->idle];
+	char a[FMT_LEN], b[FMT_LEN];
+
+	snprintf(v->rationale, sizeof(v->rationale),
+		 "%s: its threads were on CPU, runnable or in I/O for %s in %s of wall "
+		 "time (idle_share %.2f %s %.2f). ",
+		 tr->nr_busy ? "The tree was mostly idle" : "No thread was busy",
+		 fmt_ns(a, sizeof(a), tr->work), fmt_ns(b, sizeof(b), tr->wall), tr->idle_share,
+		 tr->idle_share >= t->asleep_min ? ">=" : "<", t->asleep_min);
+	if (r->why_after)
+		appendf(v->rationale, sizeof(v->rationale), "%s%.0f%%%s", r->why,
+			pct(j->idle_wait_share), r->why_after);
+	else
+		appendf(v->rationale, sizeof(v->rationale), "%s", r->why);
+	snprintf(v->advice, sizeof(v->advice), "%s", r->advice);
+}
+
+/* The rationale, advice and bases of an inconclusive verdict; path[0] is its test. */
+static void write_inconclusive(const struct tree *tr, const struct thresholds *t,
+			       const struct judgement *j, struct verdict *v)
+{
+	const struct path_node *n = &v->path[0];
+	char a[FMT_LEN];
+
+	switch (j->by) {
+	case JUDGED_TOO_SHORT:
+		write_too_short(tr, t, v);
+		break;
+	case JUDGED_IDLE:
+		write_idle(tr, t, j, v);
+		break;
+	case JUDGED_LITTLE_WORK:
+		snprintf(v->rationale, sizeof(v->rationale),
+			 "The whole tree was on CPU or in I/O for only %s, under the %g ms "
+			 "needed to judge it. Give it more work.",
+			 fmt_ns(a, sizeof(a), tr->cpu_io), n->threshold);
+		snprintf(v->advice, sizeof(v->advice),
+			 "give it more work (a longer run) to get a verdict");
+		break;
+	default: /* JUDGED_LOCKS */
+		snprintf(v->rationale, sizeof(v->rationale),
+			 "Its busy threads spent %.0f%% of their time waiting on locks "
+			 "(lock_share %.2f >= %.2f): they mostly wait for each other. "
+			 "No concurrency model helps until that contention is reduced "
+			 "(io_fraction was %.2f).",
+			 pct(tr->lock_share), tr->lock_share, n->threshold, tr->io_fraction);
+		snprintf(v->advice, sizeof(v->advice),
+			 "reduce lock contention first (smaller critical sections, per-thread "
+			 "data, fewer shared locks), then profile again");
+		break;
+	}
+	snprintf(v->speedup_basis, sizeof(v->speedup_basis),
+		 "none: an inconclusive run gives no bound");
+	snprintf(v->confidence_basis, sizeof(v->confidence_basis),
+		 "how sure the %s reason is: distance of %s %.3g from %.3g: %.2f; "
+		 "dropped events: %.2f",
+		 v->inconclusive_reason, n->metric, n->value, n->threshold,
+		 j->drop ? v->confidence / j->drop : 0, j->drop);
+}
+
+static void write_speedup_basis(const struct tree *tr, const struct judgement *j, struct verdict *v)
+{
+	double s = tr->io_fraction;
+
+	if (v->model == MODEL_MULTIPROCESSING)
+		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
+			 "Amdahl: I/O share %.2f stays serial, the rest spreads from %.1f CPUs "
+			 "used to %d online: 1 / (%.2f + %.2f x %.2f)",
+			 s, j->used, tr->cpus, s, 1 - s, j->spread);
+	else
+		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
+			 "overlapping every wait leaves the CPU share: 1 / (1 - io_fraction "
+			 "%.2f) = %.1f, capped by %d CPUs x wall / cpu time and %g: %.1f",
+			 s, j->overlap, tr->cpus, j->cap_max, j->cap);
+}
+
+static void write_confidence_basis(const struct tree *tr, const struct thresholds *t,
+				   const struct judgement *j, struct verdict *v)
+{
+	char a[FMT_LEN];
+
+	snprintf(v->confidence_basis, sizeof(v->confidence_basis),
+		 "product of io_fraction %.2f vs %.2f: %.2f", tr->io_fraction, t->io_bound_min,
+		 j->f_io);
+	if (j->io_bound && tr->conns_counted)
+		appendf(v->confidence_basis, sizeof(v->confidence_basis),
+			"; %s (wait_p50 %s vs %g ms, peak %llu vs %g): %.2f",
+			v->model == MODEL_ASYNC ? "surer async driver" : "closer I/O driver",
+			fmt_ns(a, sizeof(a), (double)tr->wait_p50_ns), t->slow_wait_ms,
+			(unsigned long long)tr->peak_open, t->many_conns, j->f_sub);
+	else if (j->io_bound)
+		appendf(v->confidence_basis, sizeof(v->confidence_basis),
+			"; wait_p50 alone, connections not counted (%s vs %g ms): %.2f",
+			fmt_ns(a, sizeof(a), (double)tr->wait_p50_ns), t->slow_wait_ms, j->f_sub);
+	appendf(v->confidence_basis, sizeof(v->confidence_basis),
+		"; run %s: %.2f; dropped %llu of %llu events: %.2f", fmt_ns(a, sizeof(a), tr->wall),
+		j->f_run, (unsigned long long)j->dropped, (unsigned long long)j->events_seen,
+		j->drop);
+	if (tr->cpython)
+		appendf(v->confidence_basis, sizeof(v->confidence_basis),
+			"; lock waits are the GIL: not counted");
+	else
+		appendf(v->confidence_basis, sizeof(v->confidence_basis), "; lock_share %.2f: %.2f",
+			tr->lock_share, j->f_lock);
+}
+
+static void write_advice(const struct tree *tr, struct verdict *v)
+{
+	if (!v->already_fits && v->model == MODEL_MULTIPROCESSING && tr->multiprocess)
+		/* the right model, not yet enough of it (make -j2 with a serial link) */
+		snprintf(v->advice, sizeof(v->advice),
+			 "already multiprocess: keep more processes busy at once (%.1f of %d CPUs "
+			 "in use on average)",
+			 tr->cpu_used, tr->cpus);
+	else if (!v->already_fits)
+		snprintf(v->advice, sizeof(v->advice), "from %s to %s: %s", v->current_model,
+			 model_names[v->model], mechanism(v->model, tr, v->runtime));
+	else if (v->model == MODEL_MULTIPROCESSING)
+		snprintf(v->advice, sizeof(v->advice),
+			 "already fits: it keeps %.1f of %d CPUs busy", tr->cpu_used, tr->cpus);
+	else if (tr->event_loop)
+		snprintf(v->advice, sizeof(v->advice),
+			 "already fits: its event loop already overlaps the waits");
+	else
+		snprintf(v->advice, sizeof(v->advice),
+			 "already fits: its %s already overlap the waits",
+			 tr->multiprocess ? "processes" : "threads");
+}
+
+/* The I/O-bound rationale's first two sentences: the share, then the wait and connections. */
+static void write_io_bound(const struct tree *tr, const struct thresholds *t,
+			   const struct judgement *j, struct verdict *v)
+{
+	char a[FMT_LEN], b[48];
+
+	snprintf(v->rationale, sizeof(v->rationale),
+		 "The busy threads spent %.0f%% of their time waiting on I/O "
+		 "(io_fraction %.2f >= %.2f), so the program is I/O-bound. "
+		 "Half of that wait time was in waits of %s or longer (%s: %s %g ms) ",
+		 pct(tr->io_fraction), tr->io_fraction, t->io_bound_min,
+		 fmt_ns(a, sizeof(a), (double)tr->wait_p50_ns), j->slow ? "slow" : "fast",
+		 j->slow ? ">=" : "<", t->slow_wait_ms);
+	if (tr->conns_counted)
+		appendf(v->rationale, sizeof(v->rationale),
+			"and %s open at once (%s: %s %g), so %s fits. ",
+			fmt_conns(b, sizeof(b), tr->peak_open), j->many ? "many" : "few",
+			j->many ? ">=" : "<", t->many_conns, model_names[v->model]);
+	else
+		appendf(v->rationale, sizeof(v->rationale),
+			"and the open connections were not counted, so on the wait alone %s "
+			"fits. ",
+			model_names[v->model]);
+}
+
+static void write_tree(const struct tree *tr, const struct thresholds *t, const struct judgement *j,
+		       struct verdict *v)
+{
+	write_speedup_basis(tr, j, v);
+	write_confidence_basis(tr, t, j, v);
+	write_advice(tr, v);
+
+	/* rationale: what it is bound by, what that means, what changes it */
+	if (j->io_bound)
+		write_io_bound(tr, t, j, v);
+	else
+		snprintf(
+			v->rationale, sizeof(v->rationale),
+			"The busy threads spent %.0f%% of their time on CPU or runnable and %.0f%% "
+			"waiting on I/O (io_fraction %.2f < %.2f), so the program is CPU-bound. "
+			"It used %.1f of %d CPUs on average: spreading the work could make it "
+			"up to %.1fx faster. ",
+			pct(1 - tr->io_fraction), pct(tr->io_fraction), tr->io_fraction,
+			t->io_bound_min, tr->cpu_used, tr->cpus, v->speedup_bound);
+
+	if (tr->cpython && v->model == MODEL_MULTIPROCESSING && !v->already_fits)
+		appendf(v->rationale, sizeof(v->rationale),
+			"It runs on CPython, whose GIL lets one thread run Python code at a "
+			"time%s, so threads cannot help: processes can.",
+			tr->multithreaded ? " (its busy threads took turns)" : "");
+	else if (!tr->cpython && tr->lock_share >= LOCK_NOTE_MIN)
+		appendf(v->rationale, sizeof(v->rationale),
+			"Note that the busy threads also spent %.0f%% of their time waiting on "
+			"locks: reduce that contention too.",
+			pct(tr->lock_share));
+	else if (v->already_fits)
+		appendf(v->rationale, sizeof(v->rationale), "As a%s %s program it already fits.",
+			strchr("aeiou", v->current_model[0]) ? "n" : "", v->current_model);
+	else if (v->model == MODEL_MULTIPROCESSING && tr->event_loop)
+		appendf(v->rationale, sizeof(v->rationale),
+			"Its event loop keeps one CPU busy: more processes or workers beside the "
+			"loop can use the others.");
+	else if (v->model != MODEL_MULTIPROCESSING)
+		appendf(v->rationale, sizeof(v->rationale),
+			"Overlapping those waits could make it up to %.1fx faster.",
+			v->speedup_bound);
+}
+
+void rationale_write(const struct tree *tr, const struct thresholds *t, const struct judgement *j,
+		     struct verdict *v)
+{
+	size_t len;
+
+	if (j->by == JUDGED_TREE)
+		write_tree(tr, t, j, v);
+	else
+		write_inconclusive(tr, t, j, v);
+
+	/* the rationale's last sentence may end with a blank */
+	len = strlen(v->rationale);
+	while (len && v->rationale[len - 1] == ' ')
+		v->rationale[--len] = '\0';
+}
