@@ -274,6 +274,21 @@ static void check_schema(const struct run *r)
 	}
 }
 
+/* The machine's steal time so far, in ns (the "steal" column of /proc/stat's cpu line). */
+static double steal_now_ns(void)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int n = 0;
+
+	if (f) {
+		n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7]);
+		fclose(f);
+	}
+	return n == 8 ? v[7] * (1e9 / sysconf(_SC_CLK_TCK)) : 0;
+}
+
 void run_advisor_status(struct run *r, const char *const *opts, const char *const *cmd,
 			int expect_exit)
 {
@@ -304,6 +319,7 @@ void run_advisor_status(struct run *r, const char *const *opts, const char *cons
 	cr_log_info("run: %s", line);
 
 	t0 = now_s();
+	r->steal_ns = -steal_now_ns();
 	pid = fork();
 	cr_assert(pid >= 0, "fork: %s", strerror(errno));
 	if (pid == 0) {
@@ -335,6 +351,7 @@ void run_advisor_status(struct run *r, const char *const *opts, const char *cons
 		sleep_ms(5);
 	}
 	t1 = now_s();
+	r->steal_ns += steal_now_ns();
 	r->wall_s = t1 - t0;
 	r->out = slurp(out_path);
 	r->err = slurp(err_path);
@@ -564,25 +581,31 @@ static double slack(double v)
 	return fmax(2e6, 0.01 * v);
 }
 
-/* One figure of a thread: exact, or bounded when lo < hi. */
-static void check_figure(long tid, const char *what, double measured, double lo, double hi)
+/*
+ * One figure of a thread: exact, or bounded when lo < hi. extra is what the
+ * figure may hold beyond schedstat's by definition (runq: the steal time of
+ * the run), measured, so a loaded host widens the bound by what it did.
+ */
+static void check_figure(long tid, const char *what, double measured, double lo, double hi,
+			 double extra)
 {
 	if (lo == hi) {
-		cr_log_info("thread %ld: %s %.3f ms vs schedstat %.3f ms (%+.2f%%)", tid, what,
-			    measured / 1e6, hi / 1e6, pct(measured, hi));
-		cr_expect(within(measured, hi, 0.01, 2e6),
+		cr_log_info("thread %ld: %s %.3f ms vs schedstat %.3f ms (%+.2f%%; steal allowed %.3f ms)",
+			    tid, what, measured / 1e6, hi / 1e6, pct(measured, hi), extra / 1e6);
+		cr_expect(measured >= hi - slack(hi) && measured <= hi + slack(hi) + extra,
 			  "thread %ld %s %.0f ns vs schedstat %.0f (%+.2f%%, %+.3f ms; "
-			  "allowed 1%% or 2 ms)",
-			  tid, what, measured, hi, pct(measured, hi), (measured - hi) / 1e6);
+			  "allowed 1%% or 2 ms, plus %.3f ms of steal above)",
+			  tid, what, measured, hi, pct(measured, hi), (measured - hi) / 1e6,
+			  extra / 1e6);
 		return;
 	}
 	cr_log_info("thread %ld (main): %s %.3f ms vs schedstat %.3f ms since main(), "
 		    "%.3f ms in all",
 		    tid, what, measured / 1e6, lo / 1e6, hi / 1e6);
-	cr_expect(measured >= lo - slack(lo) && measured <= hi + slack(hi),
+	cr_expect(measured >= lo - slack(lo) && measured <= hi + slack(hi) + extra,
 		  "thread %ld (main) %s %.0f ns outside schedstat's [%.0f since main(), %.0f in "
-		  "all] (+- 1%% or 2 ms)",
-		  tid, what, measured, lo, hi);
+		  "all] (+- 1%% or 2 ms, plus %.3f ms of steal above)",
+		  tid, what, measured, lo, hi, extra / 1e6);
 }
 
 void check_thread_truths(const struct run *r)
@@ -604,8 +627,8 @@ void check_thread_truths(const struct run *r)
 			cpu0 = t->values[3];
 			runq0 = t->values[4];
 		}
-		check_figure(tid, "cpu_ns", jint(th, "cpu_ns"), cpu - cpu0, cpu);
-		check_figure(tid, "runq_ns", jint(th, "runq_ns"), runq - runq0, runq);
+		check_figure(tid, "cpu_ns", jint(th, "cpu_ns"), cpu - cpu0, cpu, 0);
+		check_figure(tid, "runq_ns", jint(th, "runq_ns"), runq - runq0, runq, r->steal_ns);
 	}
 }
 

@@ -32,6 +32,12 @@ struct run {
 	char *err; /* advisor's stderr */
 	int status; /* advisor's wait status */
 	double wall_s; /* advisor's wall time */
+	/*
+	 * Hypervisor steal over the run, summed over every CPU (/proc/stat):
+	 * advisor counts a thread's stolen time as runq, schedstat does not, so
+	 * this bounds how far the two may differ on a busy host.
+	 */
+	double steal_ns;
 	json_object *report;
 	size_t nr_truths;
 	struct truth *truths;

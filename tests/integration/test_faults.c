@@ -763,6 +763,55 @@ Test(faults, no_bpf_rights, .timeout = 60)
 	expect_one_line(&a, "CAP_BPF");
 	expect_no_file(adv_path(&a, "r.json"));
 	adv_free(&a);
+
+	/* the documented precedence: the environment (124) wins over a missing command (127) */
+	adv_exec(&a, ARGS("run", "--", "/nonexistent/prog"), &o, 30);
+	expect_status(&a, 124);
+	expect_one_line(&a, "CAP_BPF");
+	adv_free(&a);
+	end();
+}
+
+/* -o - owns stdout: the target's stdout goes to stderr, and stdout is one JSON report */
+Test(faults, report_on_stdout_is_alone, .timeout = 60)
+{
+	struct json_tokener *tok;
+	struct json_object *doc;
+	struct adv a;
+
+	begin();
+	adv_exec(&a, ARGS("run", "-q", "-o", "-", "--", "/bin/sh", "-c", "echo hi; echo oops >&2"),
+		 NULL, 30);
+	expect_status(&a, 0);
+	tok = json_tokener_new();
+	cr_assert(tok);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	doc = json_tokener_parse_ex(tok, a.out, (int)strlen(a.out));
+	cr_expect(doc && json_tokener_get_parse_end(tok) + 1 >= strlen(a.out),
+		  "stdout is not one JSON report: '%.200s'", a.out);
+	cr_expect(strstr(a.err, "hi\n") && strstr(a.err, "oops\n"),
+		  "the target's stdout and stderr are not on advisor's stderr: '%s'", a.err);
+	json_object_put(doc);
+	json_tokener_free(tok);
+	adv_free(&a);
+	end();
+}
+
+Test(faults, one_file_named_twice_is_refused, .timeout = 60)
+{
+	struct adv a;
+
+	begin();
+	adv_init(&a);
+	adv_start(&a,
+		  ARGS("run", "-o", adv_path(&a, "r.json"), "-o", adv_path(&a, "r.json"), "--",
+		       "/bin/true"),
+		  NULL);
+	adv_wait(&a, 30);
+	expect_status(&a, 125);
+	expect_one_line(&a, "named by two -o");
+	expect_no_file(adv_path(&a, "r.json"));
+	adv_free(&a);
 	end();
 }
 

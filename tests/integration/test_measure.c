@@ -115,23 +115,29 @@ Test(measure, sleeps, .timeout = 120)
 	cr_log_info("blocked.sleep %.3f ms; measured sum %.3f ms (%+.2f%%); "
 		    "sum less cpu and runq in the loop %.3f ms (%+.2f%%)",
 		    sleep / 1e6, total / 1e6, pct(sleep, total), expect / 1e6, pct(sleep, expect));
-	cr_expect(within(sleep, total, 0.02, 0),
-		  "time.blocked_ns.sleep %.0f vs the 200 sleeps' measured sum %.0f "
-		  "(%+.2f%%; allowed 2%%)",
-		  sleep, total, pct(sleep, total));
-	cr_expect(within(sleep, expect, 0.02, 0),
+	/*
+	 * The sleeps' own sum holds each wakeup's scheduling latency, which
+	 * advisor books as runq: only the sum less the loop's cpu and runq
+	 * (schedstat) is the same quantity as blocked.sleep, on a busy host too.
+	 */
+	cr_expect(sleep <= total, "time.blocked_ns.sleep %.0f is more than the sleeps took, %.0f",
+		  sleep, total);
+	cr_expect(within(sleep, expect, 0.02, 0) ||
+			  (sleep > expect && within(sleep - r.steal_ns, expect, 0.02, 0)),
 		  "time.blocked_ns.sleep %.0f vs measured sum less the loop's cpu and runq "
-		  "(schedstat) %.0f (%+.2f%%; allowed 2%%)",
-		  sleep, expect, pct(sleep, expect));
+		  "(schedstat) %.0f (%+.2f%%; allowed 2%%, plus %.3f ms of steal above)",
+		  sleep, expect, pct(sleep, expect), r.steal_ns / 1e6);
 
 	th = truth_find(&r, "thread");
 	cr_assert(th, "sleeper printed no thread truth");
 	thread = report_thread(&r, th->values[0], NULL);
 	cr_assert(thread, "the sleeping thread %llu is not in the report", th->values[0]);
 	tsleep = jint(thread, "blocked_ns.sleep");
-	cr_expect(within(tsleep, expect, 0.02, 0),
-		  "sleeping thread blocked_ns.sleep %.0f vs %.0f (%+.2f%%; allowed 2%%)", tsleep,
-		  expect, pct(tsleep, expect));
+	cr_expect(within(tsleep, expect, 0.02, 0) ||
+			  (tsleep > expect && within(tsleep - r.steal_ns, expect, 0.02, 0)),
+		  "sleeping thread blocked_ns.sleep %.0f vs %.0f (%+.2f%%; allowed 2%%, plus "
+		  "%.3f ms of steal above)",
+		  tsleep, expect, pct(tsleep, expect), r.steal_ns / 1e6);
 
 	count = jint(r.report, "waits.sleep.count");
 	cr_expect(count == 200, "waits.sleep.count %lld, expected 200", count);
@@ -164,7 +170,7 @@ Test(measure, fsync_disk, .timeout = 120)
 		    disk / 1e6, truth_need(&r, "fsync_total_ns") / 1e6, internal, fsyncs, writes);
 	cr_expect(disk > 0, "time.blocked_ns.disk is 0 after 200 fsyncs");
 	cr_expect(fsyncs + writes > 0, "syscall_waits has no fsync or write entry");
-	/* SPEC 3: disk waits are always external */
+	/* disk waits are always external: an interrupt, not a thread of the tree, ends them */
 	cr_expect(internal == 0, "time.internal_ns.disk %lld of %lld; disk waits are external",
 		  internal, disk);
 	run_free(&r);
