@@ -161,20 +161,6 @@ void gate_model(struct gate_rule *g, enum model old, enum model new)
 			 g->got);
 }
 
-/* "+5, +12.5%": the delta and, when old is not 0, the change relative to it. */
-static void fmt_delta(char *buf, size_t len, double old, double new)
-{
-	char d[32];
-	double delta = new - old;
-
-	fmt_short(d, sizeof(d), delta);
-	if (old != 0 && isfinite(delta))
-		snprintf(buf, len, "%s%s, %+.1f%%", delta > 0 ? "+" : "", d,
-			 100 * delta / fabs(old));
-	else
-		snprintf(buf, len, "%s%s", delta > 0 ? "+" : "", d);
-}
-
 void gate_change(struct gate_rule *g, const char *path, double old, double new, double abs,
 		 double rel, enum gate_worse worse)
 {

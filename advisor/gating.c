@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Gates over report documents: the expectation, the policy's limits and the
+ * baseline's model and tolerances, each read through a metric path, so that
+ * `advisor run` and `advisor check` on the saved report gate the same
+ * numbers; and --repeat's runs folded into one report whose repeated
+ * metrics are their medians.
+ */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -158,14 +165,8 @@ int gating_repeat_fold(const struct policy *policy, struct report *runs, unsigne
 	else
 		memset(&s, 0, sizeof(s));
 	values = calloc(np ? np : 1, sizeof(*values));
-	if (e || !values) {
-		free(paths);
-		free(values);
-		repeat_free(&s);
-		for (unsigned int i = 0; i < n; i++)
-			report_free(&runs[i]);
-		return -ENOMEM;
-	}
+	if (e || !values)
+		goto nomem;
 	for (unsigned int i = 0; i < n; i++) {
 		struct json_object *tree = document_build(&runs[i]);
 		struct repeat_run run = {
@@ -176,9 +177,10 @@ int gating_repeat_fold(const struct policy *policy, struct report *runs, unsigne
 		    .signal = runs[i].profile.signal,
 		};
 
+		if (!tree)
+			goto nomem;
 		for (size_t k = 0; k < np; k++)
-			if (!tree ||
-			    metric_value(tree, paths[k], &values[k], why, sizeof(why)))
+			if (metric_value(tree, paths[k], &values[k], why, sizeof(why)))
 				values[k] = NAN;
 		json_object_put(tree);
 		repeat_set_run(&s, i, &run, values);
@@ -193,4 +195,12 @@ int gating_repeat_fold(const struct policy *policy, struct report *runs, unsigne
 		report_free(&runs[i]);
 	out->repeat = s;
 	return 0;
+
+nomem:
+	free(paths);
+	free(values);
+	repeat_free(&s);
+	for (unsigned int i = 0; i < n; i++)
+		report_free(&runs[i]);
+	return -ENOMEM;
 }

@@ -7,6 +7,28 @@
 #include "doc.h"
 
 const char *const doc_cause_names[NR_CAUSES] = CAUSE_NAMES_INIT;
+const char *const doc_model_names[DOC_NR_MODELS] = { "inconclusive", "async", "multithreading",
+						     "multiprocessing" };
+
+const char *doc_model(const struct json_object *o, const char *path)
+{
+	const char *m = doc_str(o, path);
+
+	for (size_t i = 0; i < DOC_NR_MODELS; i++)
+		if (!strcmp(m, doc_model_names[i]))
+			return doc_model_names[i];
+	return NULL;
+}
+
+struct json_object *doc_repeated(const struct json_object *doc, const char *path)
+{
+	struct json_object *metrics = doc_get(doc, "repeat.metrics"), *m;
+
+	if (!json_object_is_type(metrics, json_type_object) ||
+	    !json_object_object_get_ex(metrics, path, &m))
+		return NULL;
+	return m;
+}
 
 struct json_object *doc_get(const struct json_object *o, const char *path)
 {

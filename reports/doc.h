@@ -22,6 +22,23 @@ struct json_object;
 /* "net", "disk", ... in enum cause order, as the report names them. */
 extern const char *const doc_cause_names[NR_CAUSES];
 
+/* The models a report names, in the order it counts them (repeat.verdicts). */
+#define DOC_NR_MODELS 4
+extern const char *const doc_model_names[DOC_NR_MODELS];
+
+/*
+ * The model at path, as one of doc_model_names (safe to print as it is), or
+ * NULL when it is anything else.
+ */
+const char *doc_model(const struct json_object *o, const char *path);
+
+/*
+ * The entry of a repeated metric in repeat.metrics, or NULL when the command
+ * was not repeated or the metric was not. A metric path is one key there
+ * ("verdict.confidence"), looked up whole.
+ */
+struct json_object *doc_repeated(const struct json_object *doc, const char *path);
+
 /* The value at path below o, or NULL when a key is missing or o is NULL. */
 struct json_object *doc_get(const struct json_object *o, const char *path);
 

@@ -114,6 +114,20 @@ const char *fmt_short(char *buf, size_t len, double v)
 	return buf;
 }
 
+const char *fmt_delta(char *buf, size_t len, double old, double new)
+{
+	char d[FMT_LEN];
+	double delta = new - old;
+
+	fmt_short(d, sizeof(d), delta);
+	if (old != 0 && isfinite(delta))
+		snprintf(buf, len, "%s%s, %+.1f%%", delta > 0 ? "+" : "", d,
+			 100 * delta / fabs(old));
+	else
+		snprintf(buf, len, "%s%s", delta > 0 ? "+" : "", d);
+	return buf;
+}
+
 const char *fmt_pct(char *buf, size_t len, double share)
 {
 	double pct = 100 * share;

@@ -38,6 +38,12 @@ const char *fmt_number(char *buf, size_t len, double v);
  */
 const char *fmt_short(char *buf, size_t len, double v);
 
+/*
+ * A change from old to new for a gate's message: "+5, +12.5%", the delta
+ * (fmt_short) and, when old is not 0, the change relative to it.
+ */
+const char *fmt_delta(char *buf, size_t len, double old, double new);
+
 /* A share of a whole (0..1) as a percentage: "42%", "4.2%", "0.42%", "<0.01%". */
 const char *fmt_pct(char *buf, size_t len, double share);
 

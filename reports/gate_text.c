@@ -59,20 +59,6 @@ static void fmt_pair(char *ba, char *bb, size_t len, double a, double b)
 	}
 }
 
-/* "+5, +12.5%": the delta and, when old is not 0, the change relative to it. */
-static void fmt_delta(char *buf, size_t len, double old, double new)
-{
-	char d[FMT_LEN];
-	double delta = new - old;
-
-	fmt_short(d, sizeof(d), delta);
-	if (old != 0 && isfinite(delta))
-		snprintf(buf, len, "%s%s, %+.1f%%", delta > 0 ? "+" : "", d,
-			 100 * delta / fabs(old));
-	else
-		snprintf(buf, len, "%s%s", delta > 0 ? "+" : "", d);
-}
-
 /* Runs out of n that min_agreement asks for, at least 1 (as gate.c counts them). */
 static unsigned long long runs_needed(double min_agreement, unsigned long long n)
 {

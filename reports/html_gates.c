@@ -25,10 +25,6 @@
 
 #define DASH "\u2013"
 
-/* The models in the order the report counts them. */
-static const char *const models[] = {"inconclusive", "async", "multithreading", "multiprocessing"};
-#define NR_MODELS_SHOWN (sizeof(models) / sizeof(models[0]))
-
 static bool has(const struct json_object *doc, const char *key)
 {
 	return json_object_is_type(doc_get(doc, key), json_type_object);
@@ -42,25 +38,10 @@ bool html_has_gates(const struct json_object *doc)
 /* A model of the document, safe unescaped: one of the four, else "unknown". */
 static const char *model_text(const char *m)
 {
-	for (size_t i = 0; i < NR_MODELS_SHOWN; i++)
-		if (!strcmp(m, models[i]))
-			return models[i];
+	for (size_t i = 0; i < DOC_NR_MODELS; i++)
+		if (!strcmp(m, doc_model_names[i]))
+			return doc_model_names[i];
 	return "unknown";
-}
-
-/*
- * A repeated metric: its path is one key of repeat.metrics, looked up whole
- * ("verdict.confidence" is not verdict's confidence there). NULL when not
- * repeated.
- */
-static struct json_object *repeated(const struct json_object *doc, const char *path)
-{
-	struct json_object *metrics = doc_get(doc, "repeat.metrics"), *m;
-
-	if (!json_object_is_type(metrics, json_type_object) ||
-	    !json_object_object_get_ex(metrics, path, &m))
-		return NULL;
-	return m;
 }
 
 /*
@@ -100,7 +81,7 @@ static const char *fmt_value(char *buf, size_t len, const char *path, double v)
 }
 
 /* A change for people: "+1.25 ms", "−0.1"; without a sign when 0. */
-static const char *fmt_delta(char *buf, size_t len, const char *path, double d)
+static const char *fmt_change(char *buf, size_t len, const char *path, double d)
 {
 	char a[FMT_LEN];
 
@@ -284,7 +265,7 @@ static void put_change_row(FILE *f, const struct json_object *rule)
 	} else {
 		double d = value - old;
 
-		fprintf(f, "<td class=\"num\">%s", fmt_delta(a, sizeof(a), path, d));
+		fprintf(f, "<td class=\"num\">%s", fmt_change(a, sizeof(a), path, d));
 		if (old != 0)
 			fprintf(f, "<span class=\"sub\">%s%.1f%%</span>", d > 0 ? "+" : "\u2212",
 				100 * fabs(d) / fabs(old));
@@ -392,7 +373,7 @@ static void put_runs(FILE *f, const struct json_object *doc)
 	      "<th>Target</th>",
 	      f);
 	for (size_t k = 0; k < NR_DRIVER_PATHS; k++) {
-		m[k] = repeated(doc, driver_paths[k]);
+		m[k] = doc_repeated(doc, driver_paths[k]);
 		if (m[k])
 			fprintf(f, "<th class=\"num\"><code>%s</code></th>", driver_paths[k]);
 	}
@@ -405,8 +386,11 @@ static void put_runs(FILE *f, const struct json_object *doc)
 			i == main_run ? " class=\"shown\"" : "", i + 1, i + 1,
 			i == main_run ? "<span class=\"tag\">shown</span>" : "",
 			model_text(doc_str(run, "model")));
-		fprintf(f, "<td class=\"num\" data-v=\"%.4f\">%.0f%%</td>", confidence,
-			confidence * 100);
+		if (confidence == confidence)
+			fprintf(f, "<td class=\"num\" data-v=\"%.4f\">%.0f%%</td>", confidence,
+				confidence * 100);
+		else
+			fputs("<td class=\"num dim\" data-v=\"0\">?</td>", f);
 		put_exit(f, run);
 		for (size_t k = 0; k < NR_DRIVER_PATHS; k++)
 			if (m[k])
@@ -453,12 +437,12 @@ static void put_repeat(FILE *f, const struct json_object *doc, bool own_heading)
 		own_heading ? "h2" : "h3");
 	fprintf(f, "<p class=\"lede\" id=\"repeat-agreement\"><b>%s runs agree</b> on %s (",
 		report_agreement(doc, agree, sizeof(agree)), html_model(doc));
-	for (size_t i = 0; i < NR_MODELS_SHOWN; i++) {
-		__u64 count = doc_u64(verdicts, models[i]);
+	for (size_t i = 0; i < DOC_NR_MODELS; i++) {
+		__u64 count = doc_u64(verdicts, doc_model_names[i]);
 
 		if (!count)
 			continue;
-		fprintf(f, "%s%llu %s", sep, (unsigned long long)count, models[i]);
+		fprintf(f, "%s%llu %s", sep, (unsigned long long)count, doc_model_names[i]);
 		sep = ", ";
 	}
 	fprintf(f,
@@ -507,7 +491,7 @@ void html_write_gates(FILE *f, const struct json_object *doc)
 const char *html_fmt_repeated(char *buf, size_t len, const struct json_object *doc,
 			      const char *path, enum html_unit unit)
 {
-	struct json_object *m = repeated(doc, path);
+	struct json_object *m = doc_repeated(doc, path);
 	double v[3];
 	char b[3][FMT_LEN];
 

@@ -16,15 +16,10 @@
 
 const char *html_model(const struct json_object *doc)
 {
-	/* the schema's models: anything else in a saved report is shown as unknown */
-	static const char *const models[] = { "inconclusive", "async", "multithreading",
-					      "multiprocessing" };
-	const char *m = doc_str(doc, "verdict.model");
+	const char *m = doc_model(doc, "verdict.model");
 
-	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
-		if (!strcmp(m, models[i]))
-			return models[i];
-	return "unknown";
+	/* anything else in a saved report is shown as unknown */
+	return m ? m : "unknown";
 }
 
 double html_slow_wait_ns(const struct json_object *doc)

@@ -29,7 +29,7 @@ static bool prints_on_one_line(const struct json_object *o, bool in_array)
 		for (size_t i = 0; i < n; i++)
 			if (!is_number(json_object_array_get_idx(o, i)))
 				return false;
-		return true;
+		return n > 0; /* an empty array prints as json-c's did: "[", newline, "]" */
 	}
 	if (!in_array || !json_object_is_type(o, json_type_object) || !json_object_object_length(o))
 		return false;
@@ -47,12 +47,45 @@ static void put_indent(FILE *f, int level)
 	fprintf(f, "\n%*s", 2 * level, "");
 }
 
+/* s as a JSON string, escaped as json-c does (its reader takes it back the same). */
 static void put_string(FILE *f, const char *s, size_t len)
 {
-	struct json_object *tmp = json_object_new_string_len(s, (int)len);
+	static const char hex[] = "0123456789abcdef";
 
-	fputs(tmp ? json_object_to_json_string_ext(tmp, JSON_C_TO_STRING_NOSLASHESCAPE) : "\"\"", f);
-	json_object_put(tmp);
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		switch (c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (c < 0x20)
+				fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
 }
 
 static void put_value(FILE *f, const struct json_object *o, int level, bool in_array)
@@ -94,7 +127,7 @@ static void put_value(FILE *f, const struct json_object *o, int level, bool in_a
 				put_indent(f, level + 1);
 			put_value(f, json_object_array_get_idx(o, i), level + 1, true);
 		}
-		if (n && !one_line)
+		if (!one_line)
 			put_indent(f, level);
 		fputc(']', f);
 		return;
@@ -117,7 +150,7 @@ static void put_value(FILE *f, const struct json_object *o, int level, bool in_a
 			put_value(f, val, level + 1, false);
 			first = false;
 		}
-		if (!first && !one_line)
+		if (!one_line)
 			put_indent(f, level);
 		fputc('}', f);
 		return;

@@ -28,14 +28,9 @@ static void md(FILE *f, const char *s)
 /* The verdict's model, safe as it is: "?" unless it is one of the models. */
 static const char *model_of(const struct json_object *doc)
 {
-	static const char *const models[] = {"inconclusive", "async", "multithreading",
-					     "multiprocessing"};
-	const char *model = doc_str(doc, "verdict.model");
+	const char *m = doc_model(doc, "verdict.model");
 
-	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
-		if (!strcmp(model, models[i]))
-			return models[i];
-	return "?";
+	return m ? m : "?";
 }
 
 static bool has(const struct json_object *doc, const char *key)

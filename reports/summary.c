@@ -20,19 +20,12 @@ static void put_text(FILE *f, const char *s)
 	text_terminal_put(f, s, strlen(s));
 }
 
-/* The models, in the order the report counts them. */
-static const char *const models[] = {"inconclusive", "async", "multithreading", "multiprocessing"};
-#define NR_MODELS_SHOWN (sizeof(models) / sizeof(models[0]))
-
 /* The verdict's model, safe as it is: "?" unless it is one of the models. */
 static const char *model_of(const struct json_object *doc)
 {
-	const char *model = doc_str(doc, "verdict.model");
+	const char *m = doc_model(doc, "verdict.model");
 
-	for (size_t i = 0; i < NR_MODELS_SHOWN; i++)
-		if (!strcmp(model, models[i]))
-			return models[i];
-	return "?";
+	return m ? m : "?";
 }
 
 /* A metric's value in its unit, judged from the name the decision gave it. */
@@ -123,24 +116,10 @@ out:
 	return failed;
 }
 
-/*
- * The metric's entry in repeat.metrics: a path is one key there
- * ("verdict.confidence"), so it is looked up whole. NULL when not repeated.
- */
-static struct json_object *repeated(const struct json_object *doc, const char *path)
-{
-	struct json_object *metrics = doc_get(doc, "repeat.metrics"), *m;
-
-	if (!json_object_is_type(metrics, json_type_object) ||
-	    !json_object_object_get_ex(metrics, path, &m))
-		return NULL;
-	return m;
-}
-
 /* The metric's median and range over the runs; digits: decimals, -1 for a duration. */
 static void put_repeated(FILE *f, const struct json_object *doc, const char *path, int digits)
 {
-	struct json_object *m = repeated(doc, path);
+	struct json_object *m = doc_repeated(doc, path);
 	double median = doc_double(m, "median"), min = doc_double(m, "min");
 	double max = doc_double(m, "max");
 	char a[FMT_LEN], b[FMT_LEN], c[FMT_LEN];
@@ -160,12 +139,12 @@ static void put_repeat(FILE *f, const struct json_object *doc)
 	bool first = true;
 
 	fprintf(f, "  runs:      %llu;", (unsigned long long)doc_u64(doc, "repeat.runs"));
-	for (size_t i = 0; i < NR_MODELS_SHOWN; i++) {
-		__u64 count = doc_u64(counts, models[i]);
+	for (size_t i = 0; i < DOC_NR_MODELS; i++) {
+		__u64 count = doc_u64(counts, doc_model_names[i]);
 
 		if (!count)
 			continue;
-		fprintf(f, "%s %s %llu", first ? "" : ",", models[i], (unsigned long long)count);
+		fprintf(f, "%s %s %llu", first ? "" : ",", doc_model_names[i], (unsigned long long)count);
 		first = false;
 	}
 	fprintf(f, "; below, run %llu (nearest the median io_fraction)\n",
