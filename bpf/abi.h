@@ -163,7 +163,11 @@ struct task_state {
 	__u32 wake; /* WAKE_* of the wakeup that ended the wait */
 	__u32 early_wake; /* WAKE_* of a wakeup seen before the switch-out */
 	__u32 sys_nr; /* -S: syscall in progress */
-	__u32 pad;
+	/*
+	 * ns the kernel's counters ran ahead of the episodes' wall time: owed
+	 * by the next episode's rest (see close_episode() in sched.bpf.c)
+	 */
+	__u32 debt_ns;
 	__u64 sys_enter_ns; /* -S: its entry time, 0 when none */
 };
 

@@ -387,6 +387,14 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
  * before the wakeup; otherwise it is time a hypervisor took from the vCPU
  * running the thread (steal, which the kernel leaves out of its counters):
  * CPU contention, so runq after a preemption.
+ *
+ * The counters tick on the scheduler's clock, read when __schedule() starts,
+ * a few microseconds before this tracepoint: a preempted thread's run-queue
+ * wait starts there, before the switch-out that ends its episode here. So an
+ * episode's counters can exceed its wall time by that lag, and the next
+ * episode's fall short by as much. The excess is carried as a debt that the
+ * next episode's rest pays, so that the states of a thread add up to its
+ * lifetime however often it is preempted.
  */
 static __always_inline void close_episode(struct task_struct *t, struct task_state *s, __u64 now)
 {
@@ -395,16 +403,21 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 	__u64 exec = t->se.sum_exec_runtime;
 	__u64 delay = t->sched_info.run_delay;
 	__u64 dcpu = exec - s->exec_last, ddelay = delay - s->delay_last;
-	__u64 gap = now - s->ts, rest = 0;
+	__u64 gap = now - s->ts, rest = 0, used;
 
 	if (exec < s->exec_last)
 		dcpu = 0;
 	if (delay < s->delay_last)
 		ddelay = 0;
-	if (gap >= dcpu + ddelay)
-		rest = gap - dcpu - ddelay;
-	else if (tot && dcpu + ddelay - gap > 1000000)
-		tot->anomalies++; /* the clocks disagree by more than 1 ms */
+	used = dcpu + ddelay + s->debt_ns;
+	if (gap >= used) {
+		rest = gap - used;
+		s->debt_ns = 0;
+	} else {
+		s->debt_ns = used - gap < 0xffffffffULL ? used - gap : 0xffffffffU;
+		if (tot && dcpu + ddelay > gap + 1000000)
+			tot->anomalies++; /* the clocks disagree by more than 1 ms */
+	}
 	s->exec_last = exec;
 	s->delay_last = delay;
 	if (tot) {

@@ -235,8 +235,9 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 		dcpu = exec > ts.exec_last ? exec - ts.exec_last : 0;
 		ddelay = delay > ts.delay_last ? delay - ts.delay_last : 0;
 	}
-	if (gap > dcpu + ddelay)
-		rest = gap - dcpu - ddelay;
+	/* as close_episode() does, the debt of earlier episodes first */
+	if (gap > dcpu + ddelay + ts.debt_ns)
+		rest = gap - dcpu - ddelay - ts.debt_ns;
 	st->cpu_ns += dcpu;
 	switch (ts.state) {
 	case TS_BLOCKED:
