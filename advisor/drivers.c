@@ -17,7 +17,13 @@
  *          while 32 threads sharing 2 CPUs all count.
  *
  * The drivers: io_fraction = sum io / sum (cpu + runq + io) over busy
- * threads; wait_p50 = time-weighted median of the external waits on the I/O
+ * threads, where runq leaves out the time the tree waited for CPUs that other
+ * programs held: in each timeline bucket, the tree's threads can only have
+ * queued behind each other for the part of their demand (cpu + runq) past the
+ * CPUs online, so the rest of the bucket's runq was other programs' load. A
+ * program's fit does not change with what else the machine runs (a CI runner
+ * shared with other jobs); a program that oversubscribes the CPUs itself
+ * keeps its runq; wait_p50 = time-weighted median of the external waits on the I/O
  * causes; peak_open = peak open TCP connections, known only when the
  * connections were counted (conns_counted); busy_threads = (cpu + io of busy
  * threads) / wall.
@@ -127,6 +133,30 @@ static __u64 io_wait_p50(const struct profile *p)
 			for (int k = 0; k < MAX_SLOTS; k++)
 				slots[k] += p->waits[c].ext.slots[k];
 	return hist_weighted_median(slots, MAX_SLOTS);
+}
+
+/*
+ * The runq that the tree's own demand does not explain, summed over the
+ * timeline: in a bucket of length len, threads that wanted cpu + runq of CPU
+ * time can have queued behind each other for at most cpu + runq - cpus x len.
+ */
+static void tree_runq_external(struct tree *tr, const struct profile *p)
+{
+	double cap = tr->cpus > 0 ? tr->cpus : 1;
+
+	tr->runq_external = tr->runq_all = 0;
+	for (size_t i = 0; i < p->nr_buckets; i++) {
+		const struct timeline_bucket *b = &p->buckets[i];
+		double len = p->bucket_ns, own;
+
+		if (i + 1 == p->nr_buckets && p->duration_ns > i * p->bucket_ns)
+			len = p->duration_ns - i * p->bucket_ns;
+		own = (double)b->cpu_ns + b->runq_ns - cap * len;
+		own = own > 0 ? own : 0;
+		tr->runq_all += b->runq_ns;
+		if (b->runq_ns > own)
+			tr->runq_external += b->runq_ns - own;
+	}
 }
 
 /* Sums one thread into tr; returns whether it was busy, with its cpu + io in *cpu_io. */
@@ -246,8 +276,14 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 		tr->multiprocess = spans ? spans_overlap(spans, nr_spans) : true;
 	free(spans);
 
-	if (tr->b_cpu + tr->b_runq + tr->b_io > 0)
-		tr->io_fraction = tr->b_io / (tr->b_cpu + tr->b_runq + tr->b_io);
+	tree_runq_external(tr, p);
+	if (tr->b_cpu + tr->b_runq + tr->b_io > 0) {
+		/* the busy threads' share of the runq other programs caused */
+		double own = tr->runq_all > 0 ? 1 - tr->runq_external / tr->runq_all : 1;
+		double runq = tr->b_runq * (own > 0 ? own : 0);
+
+		tr->io_fraction = tr->b_io / (tr->b_cpu + runq + tr->b_io);
+	}
 	if (tr->b_work > 0) {
 		tr->lock_share = tr->lock_weighted / tr->b_work;
 		tr->event_loop = tree_is_event_loop(tr, &p->conns, t);

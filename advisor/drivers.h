@@ -55,6 +55,13 @@ struct tree {
 	bool multithreaded;
 	bool multiprocess;
 
+	/*
+	 * runq that the tree's own demand for CPUs does not explain: time its
+	 * threads waited for a CPU that other programs held (see drivers.c)
+	 */
+	double runq_external;
+	double runq_all; /* the timeline's runq, the base of runq_external */
+
 	/* the drivers */
 	double io_fraction;
 	__u64 wait_p50_ns;

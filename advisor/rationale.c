@@ -342,6 +342,14 @@ static void write_tree(const struct tree *tr, const struct thresholds *t, const 
 			pct(1 - tr->io_fraction), pct(tr->io_fraction), tr->io_fraction,
 			t->io_bound_min, tr->cpu_used, tr->cpus, v->speedup_bound);
 
+	/* said when it moved io_fraction by more than 0.01 */
+	if (tr->runq_external > 0.01 * (tr->b_cpu + tr->b_runq + tr->b_io) && tr->runq_all > 0) {
+		char rq[FMT_LEN];
+
+		appendf(v->rationale, sizeof(v->rationale),
+			"It waited %s for CPUs that other programs held, which is left out. ",
+			fmt_ns(rq, sizeof(rq), tr->runq_external));
+	}
 	if (tr->cpython && v->model == MODEL_MULTIPROCESSING && !v->already_fits)
 		appendf(v->rationale, sizeof(v->rationale),
 			"It runs on CPython, whose GIL lets one thread run Python code at a "

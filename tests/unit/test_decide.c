@@ -1184,3 +1184,80 @@ Test(decide, sentences_quote_durations_like_the_reports)
 	cr_expect(strstr(v->rationale, "for 2.00 ms in 1.00 s of wall time"), "%s", v->rationale);
 	free(f);
 }
+
+/*
+ * A timeline of n buckets of 100 ms, each with the tree's cpu and runq: the
+ * evidence for how much of the runq other programs' load caused.
+ */
+static void fx_timeline(struct fixture *f, size_t n, __u64 cpu_ns, __u64 runq_ns)
+{
+	static struct timeline_bucket buckets[64];
+
+	cr_assert_leq(n, 64);
+	for (size_t i = 0; i < n; i++)
+		buckets[i] = (struct timeline_bucket){ .cpu_ns = cpu_ns, .runq_ns = runq_ns };
+	f->p.buckets = buckets;
+	f->p.nr_buckets = n;
+	f->p.bucket_ns = MS(100);
+	f->p.duration_ns = n * MS(100);
+}
+
+/*
+ * One thread that is I/O-bound on its own (cpu 400 ms, net 600 ms in 2 s),
+ * slowed by other programs by runq ms: its demand of one CPU of two never
+ * made it queue behind itself, so the runq is left out and it stays I/O-bound.
+ */
+Test(decide, runq_that_other_programs_caused_is_left_out)
+{
+	struct fixture *f = fx_one_thread(MS(400), MS(600), 21, 1);
+	struct thread_profile *th = &f->threads[0][0];
+	const struct verdict *v;
+
+	th->runq_preempt_ns = MS(800);
+	fx_timeline(f, 20, MS(20), MS(40)); /* 0.6 CPUs wanted of 2 in each bucket */
+	v = fx_decide(f);
+	cr_assert_float_eq(v->io_fraction, 0.6, 1e-9);
+	cr_assert_neq(v->model, MODEL_MULTIPROCESSING);
+	cr_assert(strstr(v->rationale, "other programs held"), "%s", v->rationale);
+	free(f);
+}
+
+/* Four threads on two CPUs: the queueing is the tree's own, and it counts. */
+Test(decide, runq_of_the_tree_oversubscribing_counts)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	const struct verdict *v;
+
+	for (int i = 0; i < 4; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(1000);
+		th->runq_preempt_ns = MS(1000);
+		th->blocked_ns[CAUSE_NET] = MS(500);
+	}
+	fx_waits(f, CAUSE_NET, 21, 1000);
+	fx_timeline(f, 20, MS(200), MS(200)); /* 4 CPUs wanted of 2: all runq is own */
+	v = fx_decide(f);
+	cr_assert_float_eq(v->io_fraction, 2000.0 / (4000 + 4000 + 2000), 1e-9);
+	cr_assert_null(strstr(v->rationale, "other programs held"), "%s", v->rationale);
+	free(f);
+}
+
+/*
+ * At the boundary: demand of exactly the CPUs online leaves out all runq;
+ * 10% past it keeps that part.
+ */
+Test(decide, runq_external_at_and_past_the_cpus)
+{
+	struct fixture *f = fx_one_thread(MS(400), MS(600), 21, 1);
+	const struct verdict *v;
+
+	f->threads[0][0].runq_preempt_ns = MS(1000);
+	fx_timeline(f, 20, MS(100), MS(100)); /* 2 CPUs wanted of 2 */
+	v = fx_decide(f);
+	cr_assert_float_eq(v->io_fraction, 0.6, 1e-9);
+	fx_timeline(f, 20, MS(100), MS(120)); /* 2.2 wanted: 20 ms a bucket is own */
+	v = fx_decide(f);
+	cr_assert_float_eq(v->io_fraction, 600.0 / (400 + 1000 * (20.0 / 120) + 600), 1e-9);
+	free(f);
+}
