@@ -14,6 +14,7 @@
 #include "abi.h"
 #include "hist.bpf.h"
 #include "tree.bpf.h"
+#include "wake_context.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -102,18 +103,6 @@ struct {
  * This kernel has no CONFIG_KALLSYMS_ALL, so preempt_count cannot be read;
  * the irq/softirq/timer tracepoints keep these counters instead.
  */
-struct irq_depth {
-	__u32 hard; /* hardirq handlers */
-	__u32 soft;
-	__u32 timer; /* hrtimer, local timer and timer_list callbacks */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct irq_depth);
-} irq_depths SEC(".maps");
 
 static __always_inline struct tree_totals *totals_get(void)
 {
@@ -291,30 +280,6 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 	}
 }
 
-static __always_inline bool is_io_cause(__u32 cause)
-{
-	return CAUSE_IS_IO(cause);
-}
-
-static __always_inline __u32 wake_info(void)
-{
-	__u32 zero = 0;
-	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
-	__u32 info = WAKE_SEEN;
-
-	if (tree_state(bpf_get_current_task_btf()))
-		info |= WAKE_BY_TREE;
-	if (d) {
-		if (d->hard)
-			info |= WAKE_IN_HARDIRQ;
-		if (d->soft)
-			info |= WAKE_IN_SOFTIRQ;
-		if (d->timer)
-			info |= WAKE_IN_TIMER;
-	}
-	return info;
-}
-
 /*
  * Whether the wakeup that ended a wait was an internal dependency: a thread
  * of the tree woke it from task context, or, for a loopback or Unix socket
@@ -370,7 +335,7 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
 	if (h)
 		wait_hist_add(h, delta);
 	if (tot) {
-		if (!internal && is_io_cause(cause))
+		if (!internal && CAUSE_IS_IO(cause))
 			tot->io_ns += delta;
 		else
 			tot->other_ns += delta;
@@ -606,67 +571,3 @@ int BPF_PROG(on_sched_process_exit, struct task_struct *p)
 	}
 	return 0;
 }
-
-enum irq_kind {
-	IRQ_HARD,
-	IRQ_SOFT,
-	IRQ_TIMER,
-};
-
-static __always_inline int irq_enter(enum irq_kind kind)
-{
-	__u32 zero = 0;
-	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
-
-	if (!d)
-		return 0;
-	if (kind == IRQ_HARD)
-		d->hard++;
-	else if (kind == IRQ_SOFT)
-		d->soft++;
-	else
-		d->timer++;
-	return 0;
-}
-
-static __always_inline int irq_leave(enum irq_kind kind)
-{
-	__u32 zero = 0;
-	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
-
-	if (!d)
-		return 0;
-	if (kind == IRQ_HARD && d->hard)
-		d->hard--;
-	else if (kind == IRQ_SOFT && d->soft)
-		d->soft--;
-	else if (kind == IRQ_TIMER && d->timer)
-		d->timer--;
-	return 0;
-}
-
-/*
- * The exit programs come first: the skeleton attaches in this order, and an
- * exit seen without its entry is ignored, while an entry without its exit
- * would leave the CPU's depth stuck.
- */
-SEC("tp_btf/irq_handler_exit")
-int BPF_PROG(on_irq_exit) { return irq_leave(IRQ_HARD); }
-SEC("tp_btf/softirq_exit")
-int BPF_PROG(on_softirq_exit) { return irq_leave(IRQ_SOFT); }
-SEC("tp_btf/hrtimer_expire_exit")
-int BPF_PROG(on_hrtimer_exit) { return irq_leave(IRQ_TIMER); }
-SEC("tp_btf/local_timer_exit")
-int BPF_PROG(on_local_timer_exit) { return irq_leave(IRQ_TIMER); }
-SEC("tp_btf/timer_expire_exit")
-int BPF_PROG(on_timer_exit) { return irq_leave(IRQ_TIMER); }
-SEC("tp_btf/irq_handler_entry")
-int BPF_PROG(on_irq_entry) { return irq_enter(IRQ_HARD); }
-SEC("tp_btf/softirq_entry")
-int BPF_PROG(on_softirq_entry) { return irq_enter(IRQ_SOFT); }
-SEC("tp_btf/hrtimer_expire_entry")
-int BPF_PROG(on_hrtimer_entry) { return irq_enter(IRQ_TIMER); }
-SEC("tp_btf/local_timer_entry")
-int BPF_PROG(on_local_timer_entry) { return irq_enter(IRQ_TIMER); }
-SEC("tp_btf/timer_expire_entry")
-int BPF_PROG(on_timer_entry) { return irq_enter(IRQ_TIMER); }
