@@ -154,33 +154,42 @@ static __always_inline struct thread_stats *stats_get(struct task_struct *t, __u
 }
 
 /*
- * A typed view of a kernel pointer read as a number (Linux 6.2): loads through
- * it are direct, much cheaper than a bpf_probe_read_kernel() call each.
+ * A typed view of a kernel pointer read as a number: loads through it are
+ * direct, much cheaper than a bpf_probe_read_kernel() call each. The kfunc
+ * came in Linux 6.2 (commit fd264ca02094, "bpf: Add a kfunc to type cast from
+ * bpf uapi ctx to kernel ctx"); __weak, so the object loads without it. On
+ * an older kernel the verifier refuses any program that calls it, so the
+ * switch-out comes in two programs, on_sched_switch (direct loads) and
+ * on_sched_switch_read (probe reads), and the loader keeps the first that
+ * the kernel accepts (probes/sched.c).
  */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
-static __always_inline bool is_loopback_sock(struct sock *sk)
+/* ptr->field, directly through a typed pointer (cast) or with a CO-RE probe read */
+#define LOAD(cast, ptr, ...) ((cast) ? (ptr)->__VA_ARGS__ : BPF_CORE_READ(ptr, __VA_ARGS__))
+
+static __always_inline bool is_loopback_sock(struct sock *sk, const bool cast)
 {
 	__u16 family;
 
 	if (!sk)
 		return false;
-	family = sk->__sk_common.skc_family;
+	family = LOAD(cast, sk, __sk_common.skc_family);
 	if (family == AF_UNIX)
 		return true;
 	if (family == AF_INET) {
-		__u32 daddr = sk->__sk_common.skc_daddr;
+		__u32 daddr = LOAD(cast, sk, __sk_common.skc_daddr);
 
 		/* a listener has no peer: judge it by its bound address */
 		if (!daddr)
-			daddr = sk->__sk_common.skc_rcv_saddr;
+			daddr = LOAD(cast, sk, __sk_common.skc_rcv_saddr);
 		return daddr == 0 || (daddr & 0xff) == 127;
 	}
 	if (family == AF_INET6) {
-		__u32 w0 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[0];
-		__u32 w1 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[1];
-		__u32 w2 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[2];
-		__u32 w3 = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[3];
+		__u32 w0 = LOAD(cast, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[0]);
+		__u32 w1 = LOAD(cast, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[1]);
+		__u32 w2 = LOAD(cast, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[2]);
+		__u32 w3 = LOAD(cast, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[3]);
 
 		if (!w0 && !w1 && !w2 && (w3 == bpf_htonl(1) || !w3))
 			return true;
@@ -191,7 +200,8 @@ static __always_inline bool is_loopback_sock(struct sock *sk)
 }
 
 /* The cause of a wait in an fd-based syscall, from the kind of file behind fd. */
-static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loopback)
+static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loopback,
+					const bool cast)
 {
 	struct files_struct *files = t->files;
 	struct fdtable *fdt;
@@ -209,12 +219,23 @@ static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loo
 	if (bpf_probe_read_kernel(&fptr, sizeof(fptr), (void *)fdt->fd + fd * sizeof(fptr)) ||
 	    !fptr)
 		return CAUSE_OTHER;
-	f = bpf_rdonly_cast((void *)fptr, bpf_core_type_id_kernel(struct file));
-	mode = f->f_inode->i_mode;
+	if (cast) {
+		f = bpf_rdonly_cast((void *)fptr, bpf_core_type_id_kernel(struct file));
+		mode = f->f_inode->i_mode;
+	} else {
+		f = (struct file *)fptr;
+		mode = BPF_CORE_READ(f, f_inode, i_mode);
+	}
 	switch (mode & S_IFMT) {
 	case S_IFSOCK:
-		sock = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
-		*loopback = is_loopback_sock(sock->sk);
+		if (cast) {
+			sock = bpf_rdonly_cast(f->private_data,
+					       bpf_core_type_id_kernel(struct socket));
+			*loopback = is_loopback_sock(sock->sk, cast);
+		} else {
+			sock = BPF_CORE_READ(f, private_data);
+			*loopback = is_loopback_sock(BPF_CORE_READ(sock, sk), cast);
+		}
 		return CAUSE_NET;
 	case S_IFREG:
 	case S_IFBLK:
@@ -228,7 +249,7 @@ static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loo
 
 /* Runs in prev's own context at its switch-out. */
 static __always_inline void classify_wait(struct task_struct *t, struct task_state *s,
-					  unsigned int prev_state)
+					  unsigned int prev_state, const bool cast)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	long nr = regs->orig_ax;
@@ -251,7 +272,7 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 	cls = syscall_class[nr & (MAX_SYSCALLS - 1)];
 	switch (cls) {
 	case CLASS_FD:
-		s->cause = fd_cause(t, arg0, &s->loopback);
+		s->cause = fd_cause(t, arg0, &s->loopback, cast);
 		break;
 	case CLASS_NET:
 		s->cause = CAUSE_NET;
@@ -323,10 +344,21 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
 	__u32 sys = s->sys & (MAX_SYSCALLS - 1);
 	struct wait_hist *h;
 
-	if (st && cause < NR_CAUSES) {
-		st->blocked_ns[cause] += delta;
+	/*
+	 * wait_cause() is below NR_CAUSES; the mask (NR_CAUSES is 8) says so to
+	 * Linux 6.1's verifier, which does not carry a 32-bit compare's bound to
+	 * the 64-bit index.
+	 */
+	_Static_assert((NR_CAUSES & (NR_CAUSES - 1)) == 0, "NR_CAUSES is a power of two");
+	if (st) {
+		__u64 ci = cause;
+
+		/* hide the known range from clang, or it drops the mask */
+		asm volatile("" : "+r"(ci));
+		ci &= NR_CAUSES - 1;
+		st->blocked_ns[ci] += delta;
 		if (internal)
-			st->internal_ns[cause] += delta;
+			st->internal_ns[ci] += delta;
 	}
 	h = bpf_map_lookup_elem(&cause_hists, &idx);
 	if (h)
@@ -420,9 +452,9 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 	}
 }
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
-	     unsigned int prev_state)
+/* The switch-out of prev; cast: direct loads through bpf_rdonly_cast() (6.2+). */
+static __always_inline int switch_out(bool preempt, struct task_struct *prev,
+				      unsigned int prev_state, const bool cast)
 {
 	struct task_state *s = tree_state(prev);
 	struct thread_stats *st;
@@ -452,7 +484,7 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 				bpf_map_delete_elem(&proc_infos, &tid);
 		}
 	} else if (!preempt && (prev_state & TASK_BLOCKING_BITS)) {
-		classify_wait(prev, s, prev_state);
+		classify_wait(prev, s, prev_state, cast);
 		s->state = TS_BLOCKED;
 		/* a waker that ran before this switch-out already ended the wait */
 		s->wake = s->early_wake;
@@ -462,6 +494,20 @@ int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	s->early_wake = 0;
 	s->ts = now;
 	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
+{
+	return switch_out(preempt, prev, prev_state, true);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_sched_switch_read, bool preempt, struct task_struct *prev,
+	     struct task_struct *next, unsigned int prev_state)
+{
+	return switch_out(preempt, prev, prev_state, false);
 }
 
 SEC("tp_btf/sched_waking")

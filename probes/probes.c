@@ -49,7 +49,9 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 		free(p);
 		return e;
 	}
-	snprintf(p->mode, sizeof(p->mode), "sched");
+	/* the report names the fallbacks chosen at load time */
+	snprintf(p->mode, sizeof(p->mode), "%s",
+		 probe_sched_direct_loads(p->sched) ? "sched" : "sched:probe-read");
 	if (o->cgroup_fd >= 0) {
 		if (probe_conns_open(&p->conns, o->cgroup_fd, why, sizeof(why)))
 			fprintf(stderr, "advisor: %s; connections are not counted\n", why);

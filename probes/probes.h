@@ -82,6 +82,8 @@ struct probe_conns;
 
 int probe_sched_open(struct probe_sched **out, char *err, size_t errlen);
 int probe_sched_tree_fd(const struct probe_sched *s);
+/* Whether the switch-out loads directly (6.2+), or with probe reads. */
+bool probe_sched_direct_loads(const struct probe_sched *s);
 int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed);
 int probe_sched_seed_proc(struct probe_sched *s, const struct proc_info *pi);
 size_t probe_sched_live(struct probe_sched *s);

@@ -22,6 +22,7 @@
 struct probe_sched {
 	struct sched_bpf *skel;
 	int ncpus;
+	bool direct_loads; /* the switch-out reads the fd's file through bpf_rdonly_cast() */
 	/* accounts of exited threads and processes, drained from the maps */
 	struct thread_stats *threads;
 	size_t nr_threads, cap_threads;
@@ -48,6 +49,21 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+/*
+ * Opens and loads the scheduler programs with one of the two switch-outs:
+ * direct loads through bpf_rdonly_cast() (Linux 6.2+), or probe reads.
+ */
+static int load_variant(struct probe_sched *s, bool direct)
+{
+	s->skel = sched_bpf__open();
+	if (!s->skel)
+		return -errno;
+	bpf_program__set_autoload(s->skel->progs.on_sched_switch, direct);
+	bpf_program__set_autoload(s->skel->progs.on_sched_switch_read, !direct);
+	syscall_classes_fill((__u8 *)s->skel->rodata->syscall_class, MAX_SYSCALLS);
+	return sched_bpf__load(s->skel);
+}
+
 int probe_sched_open(struct probe_sched **out, char *err, size_t errlen)
 {
 	struct probe_sched *s = calloc(1, sizeof(*s));
@@ -56,14 +72,18 @@ int probe_sched_open(struct probe_sched **out, char *err, size_t errlen)
 	if (!s)
 		return -ENOMEM;
 	s->ncpus = libbpf_num_possible_cpus();
-	s->skel = sched_bpf__open();
+	s->direct_loads = true;
+	e = load_variant(s, true);
+	if (e && e != -EPERM) {
+		/* before 6.2 the kernel has no bpf_rdonly_cast(): read the fd's file instead */
+		sched_bpf__destroy(s->skel);
+		s->direct_loads = false;
+		e = load_variant(s, false);
+	}
 	if (!s->skel) {
-		e = -errno;
 		snprintf(err, errlen, "cannot open sched probe: %s", strerror(-e));
 		goto out_free;
 	}
-	syscall_classes_fill((__u8 *)s->skel->rodata->syscall_class, MAX_SYSCALLS);
-	e = sched_bpf__load(s->skel);
 	if (e) {
 		snprintf(err, errlen, "cannot load sched probe: %s", strerror(-e));
 		goto out_destroy;
@@ -81,6 +101,11 @@ out_destroy:
 out_free:
 	free(s);
 	return e ? e : -EINVAL;
+}
+
+bool probe_sched_direct_loads(const struct probe_sched *s)
+{
+	return s->direct_loads;
 }
 
 int probe_sched_tree_fd(const struct probe_sched *s)

@@ -33,9 +33,11 @@ struct run {
 	int status; /* advisor's wait status */
 	double wall_s; /* advisor's wall time */
 	/*
-	 * Hypervisor steal over the run, summed over every CPU (/proc/stat):
-	 * advisor counts a thread's stolen time as runq, schedstat does not, so
-	 * this bounds how far the two may differ on a busy host.
+	 * Hypervisor steal and interrupt handlers' time over the run, summed
+	 * over every CPU (/proc/stat): the kernel leaves them out of a thread's
+	 * schedstat cpu, advisor books them to the thread's episode (runq after a
+	 * preemption, or its wait), so this bounds how far the two may differ on
+	 * a busy host.
 	 */
 	double steal_ns;
 	json_object *report;

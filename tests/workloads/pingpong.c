@@ -37,6 +37,7 @@ int main(int argc, char **argv)
 		return 2;
 	if (pid == 0) {
 		main_marked = 0;
+		truth_begin();
 		for (long i = 0; i < rounds; i++)
 			if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
 				_exit(2);

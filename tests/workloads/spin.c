@@ -47,6 +47,7 @@ static void burn(void)
 static void *worker(void *arg)
 {
 	(void)arg;
+	truth_begin();
 	burn();
 	truth_thread();
 	return NULL;

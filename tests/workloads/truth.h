@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* One line, written whole with write(2) so lines of several processes never mix. */
@@ -53,8 +54,31 @@ static __attribute__((unused)) void schedstat(unsigned long long *cpu, unsigned 
 static unsigned long long main_cpu0, main_runq0;
 static int main_marked;
 
+/*
+ * When the calling thread began (CLOCK_MONOTONIC), so that truth_thread()
+ * can say how old it was when it read its schedstat: what the thread does
+ * after that (its exit path, and a preemption in it on a busy machine) is in
+ * advisor's account but not in the truth, and the test bounds it by the
+ * thread's lifetime in the report less this age.
+ */
+static __thread unsigned long long thread_t0;
+
+static __attribute__((unused)) unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static __attribute__((unused)) void truth_begin(void)
+{
+	thread_t0 = mono_ns();
+}
+
 static __attribute__((unused)) void mark_main(void)
 {
+	truth_begin();
 	schedstat(&main_cpu0, &main_runq0);
 	main_marked = 1;
 }
@@ -66,6 +90,8 @@ static __attribute__((unused)) void truth_thread(void)
 	long tid = syscall(SYS_gettid);
 
 	schedstat(&cpu, &runq);
+	if (thread_t0)
+		truth("age %ld %llu", tid, mono_ns() - thread_t0);
 	if (main_marked && tid == getpid())
 		truth("thread %ld %llu %llu %llu %llu", tid, cpu, runq, main_cpu0, main_runq0);
 	else

@@ -1,0 +1,116 @@
+#!/bin/bash
+# make test-kernels: boots a stock distribution kernel under qemu with KVM and
+# runs the measurement tests inside it, against the same ground truth as on
+# the host. The guest's root is the host's own tree, shared read-only over
+# 9p, so the binaries built here run there unchanged; /tmp and /run are
+# fresh tmpfs, and results come back through a writable share.
+#
+# Usage: tests/kernels/boot.sh PACKAGE [TEST_COMMAND...]
+#   PACKAGE       a Debian kernel package (linux-image-6.1.0-47-amd64-unsigned), fetched
+#                 with apt-get download into $KERNELS_DIR (.output/kernels) and unpacked
+#   TEST_COMMAND  run in the guest as root, from the source tree; its exit status is this
+#                 script's. Default: the integration suite's measure/* tests.
+set -euo pipefail
+pkg=${1:?usage: boot.sh PACKAGE [TEST_COMMAND...]}
+shift
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KERNELS_DIR=${KERNELS_DIR:-$ROOT/.output/kernels}
+MEM=${KERNEL_MEM:-2048}
+TIMEOUT=${KERNEL_TIMEOUT:-1200}
+# KVM where it boots; on these machines nested KVM hangs before the kernel prints (measured),
+# so the default is software emulation: slower, but the tests compare within the guest.
+ACCEL=${KERNEL_ACCEL:-tcg,thread=multi}
+if [ $# -eq 0 ]; then
+	set -- env ADVISOR="$ROOT/bin/advisor" WORKLOADS="$ROOT/.output/workloads" \
+		"$ROOT/.output/integration-tests" --jobs 1 --filter 'measure/*'
+fi
+
+mkdir -p "$KERNELS_DIR"
+cd "$KERNELS_DIR"
+if ! ls "$pkg"_*.deb >/dev/null 2>&1; then
+	apt-get download "$pkg" >/dev/null 2>&1 || {
+		apt-get update -qq && apt-get download "$pkg" >/dev/null
+	}
+fi
+deb=$(ls "$pkg"_*.deb | tail -1)
+tree=$KERNELS_DIR/${deb%.deb}
+if [ ! -d "$tree" ]; then
+	dpkg-deb -x "$deb" "$tree.tmp"
+	mv "$tree.tmp" "$tree"
+fi
+vmlinuz=$(ls "$tree"/boot/vmlinuz-* | head -1)
+release=${vmlinuz##*/vmlinuz-}
+moddir=$tree/lib/modules/$release
+
+# The initramfs: a static busybox, the modules that 9p over virtio needs (with
+# what they depend on, in load order), and an init that mounts the host's tree.
+initrd=$tree/initrd-advisor.cpio
+work=$(mktemp -d)
+results=$(mktemp -d)
+trap 'rm -rf "$work" "$results"' EXIT
+mkdir -p "$work"/{bin,dev,proc,sys,mnt,modules}
+cp /bin/busybox "$work/bin/busybox"
+declare -A seen=()
+order=()
+add_module() {
+	local name=$1 file dep
+	[ -n "${seen[$name]:-}" ] && return
+	seen[$name]=1
+	file=$(find "$moddir" -name "$name.ko" -o -name "$name.ko.xz" | head -1)
+	[ -n "$file" ] || return 0 # built in
+	for dep in $(modinfo -F depends "$file" | tr ',' ' '); do
+		add_module "$dep"
+	done
+	cp "$file" "$work/modules/"
+	order+=("${file##*/}")
+}
+for m in virtio_pci 9pnet_virtio 9p; do
+	add_module "$m"
+done
+{
+	echo '#!/bin/busybox sh'
+	echo '/bin/busybox --install -s /bin'
+	echo 'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev'
+	for f in "${order[@]}"; do
+		echo "insmod /modules/$f"
+	done
+	cat <<'INIT'
+mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /mnt || poweroff -f
+for d in proc sys dev; do mount --bind /$d /mnt/$d; done
+for d in tmp run var/tmp; do mount -t tmpfs tmpfs /mnt/$d; done
+mkdir -p /mnt/tmp/results
+mount -t 9p -o trans=virtio,version=9p2000.L results /mnt/tmp/results
+mount -t cgroup2 none /mnt/sys/fs/cgroup 2>/dev/null
+mount -t bpf bpf /mnt/sys/fs/bpf 2>/dev/null
+echo advisor-guest: running the tests; chroot /mnt /bin/sh /tmp/results/run.sh
+INIT
+	echo 'poweroff -f'
+} >"$work/init"
+chmod +x "$work/init"
+
+# The guest's script, on the results share: the command, its output and status.
+{
+	echo '#!/bin/sh'
+	echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+	printf 'export CI=%q\n' "${CI:-}"
+	printf 'cd %q || exit 1\n' "$ROOT"
+	echo 'echo "guest kernel: $(uname -r)" > /tmp/results/out'
+	printf '%q ' "$@"
+	echo '>> /tmp/results/out 2>&1; echo $? > /tmp/results/status'
+} >"$results/run.sh"
+(cd "$work" && find . | cpio -o -H newc --quiet) >"$initrd"
+
+echo "test-kernels: booting $release ($ACCEL)"
+timeout "$TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -smp 2 -m "$MEM" -nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 loglevel=4 rdinit=/init" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
+	-virtfs local,path="$results",mount_tag=results,security_model=none \
+	>"$results/console" 2>&1 || true
+if [ ! -f "$results/status" ]; then
+	echo "test-kernels: $release: the guest wrote no status; its console:"
+	tail -40 "$results/console"
+	exit 1
+fi
+cat "$results/out"
+exit "$(cat "$results/status")"
