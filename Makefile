@@ -42,12 +42,12 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRC
 
 DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
 	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
-	chromium iproute2 git libclang-rt-dev libxml2-utils
+	chromium iproute2 git libclang-rt-dev libxml2-utils qemu-system-x86 busybox-static cpio kmod
 
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-cli test-browser test-integration test-loaded demo bench install clean test-asan
+.PHONY: all deps test test-unit test-cli test-browser test-integration test-loaded test-kernels demo bench install clean test-asan
 
 BIN ?= bin/advisor
 
@@ -124,6 +124,12 @@ test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 test-loaded: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
 		tests/integration/loaded.sh $(OUTPUT)/integration-tests --jobs 1
+
+# The measurement tests inside stock kernels booted under qemu (tests/kernels/boot.sh):
+# each KERNELS entry is a Debian kernel series, its newest amd64 package is used.
+KERNELS ?= 6.1
+test-kernels: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
+	@for k in $(KERNELS); do tests/kernels/boot.sh "$$k" || exit 1; done
 
 # The HTML report in a real headless browser: a hostile sample page, and a real report.
 test-browser: $(OUTPUT)/unit-tests $(BIN) $(WORKLOADS)

@@ -169,6 +169,12 @@ struct task_state {
 	 */
 	__u32 debt_ns;
 	__u64 sys_enter_ns; /* -S: its entry time, 0 when none */
+	/*
+	 * The task's ids in advisor's pid namespace, taken while it lives: a
+	 * thread's pid is released before its last switch-out (0: not yet read)
+	 */
+	__u32 tid;
+	__u32 tgid;
 };
 
 #endif /* ADVISOR_BPF_ABI_H */

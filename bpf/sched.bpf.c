@@ -121,19 +121,20 @@ static __always_inline void count_drop(void)
 
 static __always_inline __u32 parent_tgid(struct task_struct *t)
 {
-	return BPF_CORE_READ(t, real_parent, tgid);
+	return task_tgid_read(BPF_CORE_READ(t, real_parent));
 }
 
-static __always_inline struct thread_stats *stats_create(struct task_struct *t, __u64 now)
+static __always_inline struct thread_stats *stats_create(struct task_struct *t,
+							  struct task_state *s, __u64 now)
 {
 	struct thread_stats z = {}, *old;
-	__u32 tid = t->pid;
+	__u32 tid = member_tid(t, s);
 
 	/* a dead thread's account the queue could not take, its tid reused: lost, counted */
 	old = bpf_map_lookup_elem(&thread_stats, &tid);
 	if (old && old->exited)
 		count_drop();
-	z.pid = t->tgid;
+	z.pid = member_tgid(t, s);
 	z.tid = tid;
 	z.ppid = parent_tgid(t);
 	z.start_ns = now;
@@ -145,12 +146,13 @@ static __always_inline struct thread_stats *stats_create(struct task_struct *t, 
 	return bpf_map_lookup_elem(&thread_stats, &tid);
 }
 
-static __always_inline struct thread_stats *stats_get(struct task_struct *t, __u64 now)
+static __always_inline struct thread_stats *stats_get(struct task_struct *t,
+						       struct task_state *s, __u64 now)
 {
-	__u32 tid = t->pid;
+	__u32 tid = member_tid(t, s);
 	struct thread_stats *st = bpf_map_lookup_elem(&thread_stats, &tid);
 
-	return st ? st : stats_create(t, now);
+	return st ? st : stats_create(t, s, now);
 }
 
 /*
@@ -395,7 +397,7 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
  */
 static __always_inline void close_episode(struct task_struct *t, struct task_state *s, __u64 now)
 {
-	struct thread_stats *st = stats_get(t, now);
+	struct thread_stats *st = stats_get(t, s, now);
 	struct tree_totals *tot = totals_get();
 	__u64 exec = t->se.sum_exec_runtime;
 	__u64 delay = t->sched_info.run_delay;
@@ -466,10 +468,10 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 	now = bpf_ktime_get_ns();
 	close_episode(prev, s, now);
 	if (prev_state & TASK_DEAD_STATE) {
-		__u32 tid = prev->pid;
+		__u32 tid = member_tid(prev, s);
 
 		s->state = TS_DEAD;
-		st = stats_get(prev, now);
+		st = stats_get(prev, s, now);
 		if (st) {
 			st->exited = 1;
 			st->end_ns = now;
@@ -477,7 +479,7 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 			if (!bpf_map_push_elem(&dead_threads, st, 0))
 				bpf_map_delete_elem(&thread_stats, &tid);
 		}
-		if (tid == prev->tgid) {
+		if (tid == member_tgid(prev, s)) {
 			struct proc_info *pi = bpf_map_lookup_elem(&proc_infos, &tid);
 
 			if (pi && !bpf_map_push_elem(&dead_procs, pi, 0))
@@ -568,9 +570,12 @@ int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_stru
 	cs->wake = 0;
 	cs->early_wake = 0;
 	cs->sys_enter_ns = 0;
-	stats_create(child, now);
+	cs->tid = task_tid(child);
+	cs->tgid = task_tgid(child);
+	stats_create(child, cs, now);
 	if (child->tgid != parent->tgid)
-		proc_info_copy(parent->tgid, child->tgid, parent->tgid);
+		proc_info_copy(member_tgid(parent, ps), member_tgid(child, cs),
+			       member_tgid(parent, ps));
 	return 0;
 }
 
@@ -580,12 +585,18 @@ int BPF_PROG(on_sched_process_exec, struct task_struct *p, pid_t old_pid, struct
 	struct task_state *s = tree_state(p);
 	struct thread_stats *st;
 	struct proc_info *pi;
-	__u32 tgid = p->tgid;
 	unsigned long arg_start;
+	__u32 tgid;
 
 	if (!s)
 		return 0;
-	st = stats_get(p, bpf_ktime_get_ns());
+	/* an exec from a non-leader thread takes the leader's id: read them again */
+	if (pidns_inum) {
+		s->tid = task_tid(p);
+		s->tgid = task_tgid(p);
+	}
+	tgid = member_tgid(p, s);
+	st = stats_get(p, s, bpf_ktime_get_ns());
 	if (st)
 		bpf_probe_read_kernel_str(st->comm, sizeof(st->comm), p->comm);
 	pi = bpf_map_lookup_elem(&proc_infos, &tgid);
@@ -609,7 +620,7 @@ int BPF_PROG(on_sched_process_exit, struct task_struct *p)
 
 	if (!s)
 		return 0;
-	st = stats_get(p, bpf_ktime_get_ns());
+	st = stats_get(p, s, bpf_ktime_get_ns());
 	if (st) {
 		st->exit_code = BPF_CORE_READ(p, exit_code);
 		/* threads rename themselves (prctl PR_SET_NAME): keep the last name */

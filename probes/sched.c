@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +51,21 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 }
 
 /*
+ * The inode of advisor's own pid namespace, or 0 in the initial one, where
+ * the programs read a task's ids directly.
+ */
+static __u32 pidns_inum(void)
+{
+	/* PROC_PID_INIT_INO in the kernel's include/linux/proc_ns.h */
+	const __u32 init_ino = 0xEFFFFFFCU;
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == init_ino)
+		return 0;
+	return (__u32)st.st_ino;
+}
+
+/*
  * Opens and loads the scheduler programs with one of the two switch-outs:
  * direct loads through bpf_rdonly_cast() (Linux 6.2+), or probe reads.
  */
@@ -61,6 +77,7 @@ static int load_variant(struct probe_sched *s, bool direct)
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch, direct);
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch_read, !direct);
 	syscall_classes_fill((__u8 *)s->skel->rodata->syscall_class, MAX_SYSCALLS);
+	s->skel->rodata->pidns_inum = pidns_inum();
 	return sched_bpf__load(s->skel);
 }
 
@@ -123,6 +140,8 @@ int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed)
 		.cause = seed->cause,
 		.sys = seed->sys,
 		.loopback = seed->loopback,
+		.tid = seed->tid,
+		.tgid = seed->pid,
 	};
 	int pidfd = syscall(SYS_pidfd_open, seed->tid, seed->tid == seed->pid ? 0 : PIDFD_THREAD);
 	int e = 0;

@@ -118,6 +118,8 @@ void adv_start(struct adv *a, const char *const *args, const struct adv_opts *o)
 
 	if (!o)
 		o = &none;
+	for (size_t i = 0; o->wrap && o->wrap[i] && n < 16; i++)
+		argv[n++] = o->wrap[i];
 	argv[n++] = advisor_bin();
 	for (size_t i = 0; args[i] && n < 159; i++)
 		argv[n++] = args[i];
@@ -156,7 +158,10 @@ void adv_start(struct adv *a, const char *const *args, const struct adv_opts *o)
 			putenv((char *)o->env[i]);
 		if (o->as_nobody)
 			drop_to_nobody();
-		execv(argv[0], (char *const *)argv);
+		if (o->wrap)
+			execvp(argv[0], (char *const *)argv);
+		else
+			execv(argv[0], (char *const *)argv);
 		_exit(120);
 	}
 	if (o->own_pgrp)

@@ -25,6 +25,7 @@ struct adv_opts {
 	const char *const *env; /* NAME=VALUE added to the environment; NULL-terminated */
 	bool as_nobody;		/* setpriv to uid/gid 65534, no groups, no capabilities */
 	bool own_pgrp;		/* its own process group, so a "Ctrl-C" can go to the group */
+	const char *const *wrap; /* a command advisor runs under (unshare ...); NULL-terminated */
 };
 
 /* One advisor process and what it printed. */

@@ -5,14 +5,26 @@
 # 9p, so the binaries built here run there unchanged; /tmp and /run are
 # fresh tmpfs, and results come back through a writable share.
 #
-# Usage: tests/kernels/boot.sh PACKAGE [TEST_COMMAND...]
-#   PACKAGE       a Debian kernel package (linux-image-6.1.0-47-amd64-unsigned), fetched
+# Usage: tests/kernels/boot.sh SERIES|PACKAGE [TEST_COMMAND...]
+#   SERIES        a kernel series of Debian's archive ("6.1"): its newest amd64 package
+#   PACKAGE       or a package by name (linux-image-6.1.0-47-amd64-unsigned); fetched
 #                 with apt-get download into $KERNELS_DIR (.output/kernels) and unpacked
 #   TEST_COMMAND  run in the guest as root, from the source tree; its exit status is this
 #                 script's. Default: the integration suite's measure/* tests.
 set -euo pipefail
-pkg=${1:?usage: boot.sh PACKAGE [TEST_COMMAND...]}
+pkg=${1:?usage: boot.sh SERIES|PACKAGE [TEST_COMMAND...]}
 shift
+if [[ $pkg != linux-image-* ]]; then
+	series=${pkg//./\\.}
+	pkg=$(apt-cache search --names-only "^linux-image-$series\\.[0-9]+-[0-9]+-amd64-unsigned\$" |
+		awk '{print $1}' | sort -V | tail -1)
+	if [ -z "$pkg" ]; then
+		apt-get update -qq
+		pkg=$(apt-cache search --names-only "^linux-image-$series\\.[0-9]+-[0-9]+-amd64-unsigned\$" |
+			awk '{print $1}' | sort -V | tail -1)
+	fi
+	[ -n "$pkg" ] || { echo "test-kernels: no Debian kernel package of series $1"; exit 1; }
+fi
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KERNELS_DIR=${KERNELS_DIR:-$ROOT/.output/kernels}
 MEM=${KERNEL_MEM:-2048}
@@ -75,6 +87,7 @@ done
 		echo "insmod /modules/$f"
 	done
 	cat <<'INIT'
+mkdir -p /dev/shm /dev/pts; mount -t tmpfs tmpfs /dev/shm; mount -t devpts devpts /dev/pts
 mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /mnt || poweroff -f
 for d in proc sys dev; do mount --bind /$d /mnt/$d; done
 for d in tmp run var/tmp; do mount -t tmpfs tmpfs /mnt/$d; done
