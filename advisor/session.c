@@ -14,6 +14,7 @@
 #include "../reports/report.h"
 #include "runtime.h"
 #include "session.h"
+#include "timeline.h"
 
 __u64 session_now_ns(void)
 {
@@ -25,36 +26,16 @@ __u64 session_now_ns(void)
 
 static void timeline_push(struct session *rs, const struct tree_totals *now)
 {
-	struct profile *p = rs->prof;
-	struct timeline_bucket *b;
+	struct timeline_bucket delta = {
+		.cpu_ns = now->cpu_ns - rs->last.cpu_ns,
+		.runq_ns = now->runq_ns - rs->last.runq_ns,
+		.io_ns = now->io_ns - rs->last.io_ns,
+		.other_ns = now->other_ns - rs->last.other_ns,
+	};
 
-	if (p->nr_buckets == MAX_BUCKETS) {
-		/* keep memory flat on long runs: halve the resolution */
-		for (size_t i = 0; i < p->nr_buckets / 2; i++) {
-			struct timeline_bucket *x = &p->buckets[2 * i], *y = &p->buckets[2 * i + 1];
-
-			p->buckets[i] = (struct timeline_bucket){
-				x->cpu_ns + y->cpu_ns, x->runq_ns + y->runq_ns,
-				x->io_ns + y->io_ns, x->other_ns + y->other_ns };
-		}
-		p->nr_buckets /= 2;
-		p->bucket_ns *= 2;
-	}
-	if (p->nr_buckets == rs->cap_buckets) {
-		size_t cap = rs->cap_buckets ? rs->cap_buckets * 2 : 64;
-		void *n = realloc(p->buckets, cap * sizeof(*p->buckets));
-
-		if (!n)
-			return;
-		p->buckets = n;
-		rs->cap_buckets = cap;
-	}
-	b = &p->buckets[p->nr_buckets++];
-	b->cpu_ns = now->cpu_ns - rs->last.cpu_ns;
-	b->runq_ns = now->runq_ns - rs->last.runq_ns;
-	b->io_ns = now->io_ns - rs->last.io_ns;
-	b->other_ns = now->other_ns - rs->last.other_ns;
-	rs->last = *now;
+	/* out of memory: the tick is lost, and its totals join the next one */
+	if (!timeline_add(&rs->timeline, rs->prof, &delta))
+		rs->last = *now;
 }
 
 static void inspect_pid(pid_t pid, void *ctx)
@@ -216,7 +197,7 @@ enum session_end session_loop(struct session *rs, const sigset_t *mask)
 {
 	const struct options *o = rs->o;
 	__u64 start = rs->prof->start_ns;
-	__u64 next_tick = start + BUCKET_NS;
+	__u64 next_tick = start + TIMELINE_TICK_NS;
 	__u64 stop_at = o->duration_s > 0 ? start + (__u64)(o->duration_s * 1e9) : 0;
 	int interrupts = 0;
 
@@ -252,9 +233,9 @@ enum session_end session_loop(struct session *rs, const sigset_t *mask)
 		}
 		if (now >= next_tick) {
 			tick(rs, false);
-			next_tick += BUCKET_NS;
+			next_tick += TIMELINE_TICK_NS;
 			if (next_tick < now)
-				next_tick = now + BUCKET_NS;
+				next_tick = now + TIMELINE_TICK_NS;
 			if (!rs->is_parent && !probes_live(rs->probes)) {
 				rs->prof->duration_ns = session_now_ns() - start;
 				return SESSION_TREE_EXITED;
@@ -406,7 +387,7 @@ int session_open(struct session *s, enum failure *fail)
 	if (s->is_parent && po.cgroup_fd < 0 && s->o->verbosity >= 0)
 		fprintf(stderr, "advisor: %s; connections are not counted\n", cg_err);
 	s->prof->conns.tcp_counted = po.cgroup_fd >= 0;
-	s->prof->bucket_ns = BUCKET_NS;
+	s->prof->bucket_ns = TIMELINE_TICK_NS;
 
 	sigaddset(&s->mask, SIGINT);
 	sigaddset(&s->mask, SIGTERM);

@@ -16,9 +16,8 @@
 #include "../probes/profile.h"
 #include "cgroup.h"
 #include "cli.h"
+#include "timeline.h"
 
-#define BUCKET_NS 100000000ULL
-#define MAX_BUCKETS 3000
 #define MAX_INSPECTED 1024
 
 struct runtime_seen {
@@ -46,7 +45,7 @@ struct session {
 	/* run: advisor is the tree's parent and subreaper; attach: it is not */
 	bool is_parent;
 	struct tree_totals last;
-	size_t cap_buckets;
+	struct timeline timeline;
 	struct runtime_seen seen[MAX_INSPECTED];
 	size_t nr_seen;
 	sigset_t mask; /* the signals the session waits for */

@@ -76,7 +76,7 @@ add_module() {
 	cp "$file" "$work/modules/"
 	order+=("${file##*/}")
 }
-for m in virtio_pci 9pnet_virtio 9p; do
+for m in virtio_pci 9pnet_virtio 9p virtio_blk crc32c_generic ext4; do
 	add_module "$m"
 done
 {
@@ -88,9 +88,12 @@ done
 	done
 	cat <<'INIT'
 mkdir -p /dev/shm /dev/pts; mount -t tmpfs tmpfs /dev/shm; mount -t devpts devpts /dev/pts
+ip link set lo up
 mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /mnt || poweroff -f
 for d in proc sys dev; do mount --bind /$d /mnt/$d; done
-for d in tmp run var/tmp; do mount -t tmpfs tmpfs /mnt/$d; done
+for d in tmp run; do mount -t tmpfs tmpfs /mnt/$d; done
+# a real disk for the disk waits (fsync on tmpfs never blocks)
+mount -t ext4 /dev/vda /mnt/var/tmp || mount -t tmpfs tmpfs /mnt/var/tmp
 mkdir -p /mnt/tmp/results
 mount -t 9p -o trans=virtio,version=9p2000.L results /mnt/tmp/results
 mount -t cgroup2 none /mnt/sys/fs/cgroup 2>/dev/null
@@ -112,13 +115,18 @@ chmod +x "$work/init"
 	echo '>> /tmp/results/out 2>&1; echo $? > /tmp/results/status'
 } >"$results/run.sh"
 (cd "$work" && find . | cpio -o -H newc --quiet) >"$initrd"
+# the guest's /var/tmp: an empty ext4 file system on a virtio disk
+disk=$results/disk.img
+truncate -s 512M "$disk"
+mkfs.ext4 -q -F "$disk"
 
 echo "test-kernels: booting $release ($ACCEL)"
 timeout "$TIMEOUT" qemu-system-x86_64 -accel "$ACCEL" -smp 2 -m "$MEM" -nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 loglevel=4 rdinit=/init" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
-	-virtfs local,path="$results",mount_tag=results,security_model=none \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$results",mount_tag=results,security_model=none,multidevs=remap \
+	-drive file="$disk",if=virtio,format=raw \
 	>"$results/console" 2>&1 || true
 if [ ! -f "$results/status" ]; then
 	echo "test-kernels: $release: the guest wrote no status; its console:"

@@ -67,6 +67,7 @@ again:
 			if (pid == 0) {
 				/* a forked child's whole life is in view */
 				main_marked = 0;
+				truth_begin();
 				gen++;
 				goto again;
 			}

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	long ms = argc > 2 ? atol(argv[2]) : 5;
 	struct timespec req = { ms / 1000, (ms % 1000) * 1000000 };
 	unsigned long long start_cpu, start_runq, cpu0, runq0, cpu1, runq1;
-	uint64_t total = 0;
+	uint64_t total = 0, born = now_ns();
 
 	schedstat(&start_cpu, &start_runq);
 	schedstat(&cpu0, &runq0);
@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 	truth("sleep_total_ns %llu", (unsigned long long)total);
 	truth("sleep_loop_cpu_ns %llu", cpu1 - cpu0);
 	truth("sleep_loop_runq_ns %llu", runq1 - runq0);
+	/* how old main() is at its truth: what follows (the exit) is bounded by the test */
+	truth("age %ld %llu", (long)syscall(SYS_gettid), (unsigned long long)(now_ns() - born));
 	truth_thread(start_cpu, start_runq);
 	return 0;
 }

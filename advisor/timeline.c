@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+
+#include "timeline.h"
+
+/* Merges pairs of buckets: half as many, each twice as long. */
+static void halve(struct timeline *tl, struct profile *p)
+{
+	__u64 old_ticks = p->bucket_ns / TIMELINE_TICK_NS;
+	size_t n = p->nr_buckets / 2;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct timeline_bucket *x = &p->buckets[2 * i], *y = &p->buckets[2 * i + 1];
+
+		p->buckets[i] = (struct timeline_bucket){ x->cpu_ns + y->cpu_ns,
+							  x->runq_ns + y->runq_ns,
+							  x->io_ns + y->io_ns,
+							  x->other_ns + y->other_ns };
+	}
+	if (p->nr_buckets % 2) {
+		/* the odd bucket out stays alone: the new last one, with its own ticks */
+		p->buckets[n++] = p->buckets[p->nr_buckets - 1];
+	} else {
+		/* the last pair: a full bucket and the one being filled */
+		tl->ticks_in_last += old_ticks;
+	}
+	p->nr_buckets = n;
+	p->bucket_ns *= 2;
+}
+
+int timeline_add(struct timeline *tl, struct profile *p, const struct timeline_bucket *delta)
+{
+	__u64 ticks_per_bucket;
+	struct timeline_bucket *b;
+
+	if (!p->bucket_ns)
+		p->bucket_ns = TIMELINE_TICK_NS;
+	ticks_per_bucket = p->bucket_ns / TIMELINE_TICK_NS;
+	if (!p->nr_buckets || tl->ticks_in_last >= ticks_per_bucket) {
+		if (p->nr_buckets == TIMELINE_MAX_BUCKETS) {
+			halve(tl, p);
+			return timeline_add(tl, p, delta);
+		}
+		if (p->nr_buckets == tl->cap) {
+			size_t cap = tl->cap ? tl->cap * 2 : 64;
+			void *n = realloc(p->buckets, cap * sizeof(*p->buckets));
+
+			if (!n)
+				return -ENOMEM;
+			p->buckets = n;
+			tl->cap = cap;
+		}
+		p->buckets[p->nr_buckets++] = (struct timeline_bucket){ 0 };
+		tl->ticks_in_last = 0;
+	}
+	b = &p->buckets[p->nr_buckets - 1];
+	b->cpu_ns += delta->cpu_ns;
+	b->runq_ns += delta->runq_ns;
+	b->io_ns += delta->io_ns;
+	b->other_ns += delta->other_ns;
+	tl->ticks_in_last++;
+	return 0;
+}
