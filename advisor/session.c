@@ -161,11 +161,26 @@ bool session_reap(struct session *rs)
 	}
 }
 
-static void forward(struct session *rs, int sig, int *interrupts)
+/*
+ * Whether the terminal already sent sig to the target: the tty driver
+ * signals the whole foreground process group (si_code SI_KERNEL), and the
+ * target shares advisor's unless it moved itself out.
+ */
+static bool from_terminal_to_target(const struct session *rs, const siginfo_t *si)
 {
+	return si->si_code == SI_KERNEL && getpgid(rs->root) == getpgrp();
+}
+
+static void forward(struct session *rs, const siginfo_t *si, int *interrupts)
+{
+	int sig = si->si_signo;
+
 	if (sig == SIGINT && ++*interrupts > 1) {
 		/* a second Ctrl-C ends the tree hard, as with strace */
 		sig = SIGKILL;
+	} else if (from_terminal_to_target(rs, si)) {
+		/* a Ctrl-C the target got once from the terminal: not twice */
+		return;
 	}
 	if (!rs->prof->target_exited)
 		kill(rs->root, sig);
@@ -205,6 +220,7 @@ enum session_end session_loop(struct session *rs, const sigset_t *mask)
 		__u64 now = session_now_ns();
 		__u64 wake = next_tick;
 		struct timespec ts;
+		siginfo_t si;
 		int sig;
 
 		if (stop_at && stop_at < wake)
@@ -212,14 +228,14 @@ enum session_end session_loop(struct session *rs, const sigset_t *mask)
 		if (wake > now) {
 			ts.tv_sec = (wake - now) / 1000000000ULL;
 			ts.tv_nsec = (wake - now) % 1000000000ULL;
-			sig = sigtimedwait(mask, NULL, &ts);
+			sig = sigtimedwait(mask, &si, &ts);
 			if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
 				/* attach only watches: Ctrl-C ends the profile, not the target */
 				if (!rs->is_parent) {
 					rs->prof->duration_ns = session_now_ns() - start;
 					return SESSION_INTERRUPTED;
 				}
-				forward(rs, sig, &interrupts);
+				forward(rs, &si, &interrupts);
 			}
 		}
 		if (rs->is_parent && session_reap(rs)) {

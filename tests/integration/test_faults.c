@@ -7,6 +7,7 @@
  * left no BPF program, map or link and no cgroup behind.
  */
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -437,6 +439,74 @@ Test(faults, sigint_to_advisor_forwarded, .timeout = 60)
 	expect_target(r, -1, SIGINT);
 	json_object_put(r);
 	adv_free(&a);
+	end();
+}
+
+/* Reads what the terminal shows into buf (appending) for up to ms milliseconds. */
+static void pty_read(int master, char *buf, size_t len, int ms)
+{
+	double end = mono_s() + ms / 1000.0;
+
+	while (mono_s() < end) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		size_t have = strlen(buf);
+		ssize_t n;
+
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		n = read(master, buf + have, len - have - 1);
+		if (n <= 0)
+			break;
+		buf[have + n] = '\0';
+	}
+}
+
+/*
+ * A real terminal's Ctrl-C: the tty driver signals the whole foreground
+ * group, advisor and target (si_code SI_KERNEL). The target must get it
+ * once, not a second time from advisor (a program that quits hard on a
+ * second Ctrl-C would).
+ */
+Test(faults, terminal_ctrl_c_reaches_target_once, .timeout = 60)
+{
+	const char *adv = getenv("ADVISOR");
+	char out[8192] = "", report[128], *name;
+	int master, status, got = 0;
+	pid_t pid;
+
+	begin();
+	snprintf(report, sizeof(report), "/tmp/advisor-pty.%d.json", getpid());
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	cr_assert(master >= 0 && !grantpt(master) && !unlockpt(master) && (name = ptsname(master)));
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int tty;
+
+		setsid();
+		tty = open(name, O_RDWR); /* the session's controlling terminal */
+		if (tty < 0)
+			_exit(120);
+		dup2(tty, 0);
+		dup2(tty, 1);
+		dup2(tty, 2);
+		execl(adv && *adv ? adv : "./bin/advisor", "advisor", "run", "-q", "-o", report, "--",
+		      workload("fault_target"), "wait", "3000", "2", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200 && !strstr(out, "truth ready"); i++)
+		pty_read(master, out, sizeof(out), 50);
+	cr_assert(strstr(out, "truth ready"), "the target never started: %s", out);
+	cr_assert_eq(write(master, "\x03", 1), 1); /* ^C, as typed */
+	pty_read(master, out, sizeof(out), 1500);
+	for (const char *p = strstr(out, "truth got 2"); p; p = strstr(p + 1, "truth got 2"))
+		got++;
+	cr_expect_eq(got, 1, "the target got %d SIGINTs for one Ctrl-C: %s", got, out);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "advisor: status %#x; the target should have ended by itself", status);
+	close(master);
+	unlink(report);
 	end();
 }
 
