@@ -140,8 +140,9 @@ test-browser: $(OUTPUT)/unit-tests $(BIN) $(WORKLOADS)
 	cmp $(OUTPUT)/demo.html $(OUTPUT)/demo-again.html
 	tests/browser/check_page.sh $(OUTPUT)/demo.html
 
-# everything CI runs: the tests, again under ASan + UBSan, and a bounded fuzz of the report reader
-test: test-unit test-cli test-browser test-integration test-asan fuzz
+# everything CI runs: the tests, the measurement tests inside Debian 12's stock kernel, again
+# under ASan + UBSan, and a bounded fuzz of the report reader
+test: test-unit test-cli test-browser test-integration test-kernels test-asan fuzz
 
 # ASan + UBSan over the unit, CLI and integration tests (BIN= keeps the binaries apart)
 test-asan:

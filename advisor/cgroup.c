@@ -69,12 +69,25 @@ int cgroup_create(struct run_cgroup *cg, char *err, size_t errlen)
 		return e;
 	}
 	remove_stale(mnt);
-	snprintf(cg->path, sizeof(cg->path), "%s/advisor.%d", mnt, (int)getpid());
-	if (mkdir(cg->path, 0755) && errno != EEXIST) {
-		e = -errno;
-		snprintf(err, errlen, "cannot create cgroup %s: %s", cg->path, strerror(errno));
-		cg->path[0] = '\0';
-		return e;
+	/*
+	 * A cgroup of this name still in use was left by an advisor with the
+	 * same pid (killed, its target still running): never reuse it, or its
+	 * processes would be counted and signalled as this run's.
+	 */
+	for (int n = 0;; n++) {
+		if (n)
+			snprintf(cg->path, sizeof(cg->path), "%s/advisor.%d.%d", mnt, (int)getpid(), n);
+		else
+			snprintf(cg->path, sizeof(cg->path), "%s/advisor.%d", mnt, (int)getpid());
+		if (!mkdir(cg->path, 0755))
+			break;
+		if (errno != EEXIST || n == 99) {
+			e = -errno;
+			snprintf(err, errlen, "cannot create cgroup %s: %s", cg->path,
+				 strerror(errno));
+			cg->path[0] = '\0';
+			return e;
+		}
 	}
 	cg->fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg->fd < 0) {

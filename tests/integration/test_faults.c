@@ -25,6 +25,7 @@
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 
+#include "advisor/cgroup.h"
 #include "fault_harness.h"
 
 static struct kstate kernel_before;
@@ -1223,6 +1224,44 @@ Test(faults, advisor_sigkilled_leaves_nothing, .timeout = 60)
 	adv_free(&b);
 	cr_expect(access(cg, F_OK) != 0, "%s stays behind after advisor was SIGKILLed", cg);
 	adv_free(&a);
+	end();
+}
+
+/*
+ * pid reuse: a cgroup advisor.PID still in use, left by a killed advisor that
+ * had the pid this one has now, must not be reused (its processes would be
+ * counted and signalled as this run's). cgroup_create() runs here, in this
+ * process, whose pid names the leftover.
+ */
+Test(faults, leftover_cgroup_of_a_reused_pid_is_not_reused, .timeout = 60)
+{
+	struct run_cgroup cg;
+	char old[300], procs[320], err[256];
+	pid_t squatter;
+	FILE *f;
+
+	begin();
+	cr_assert(cgroup2_root()[0], "no cgroup v2 mount");
+	snprintf(old, sizeof(old), "%s/advisor.%d", cgroup2_root(), (int)getpid());
+	cr_assert(!mkdir(old, 0755) || errno == EEXIST, "mkdir %s: %s", old, strerror(errno));
+	squatter = fork();
+	cr_assert(squatter >= 0);
+	if (squatter == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", old);
+	f = fopen(procs, "w");
+	cr_assert(f && fprintf(f, "%d\n", (int)squatter) > 0 && !fclose(f), "cannot fill %s", old);
+
+	cr_assert_eq(cgroup_create(&cg, err, sizeof(err)), 0, "%s", err);
+	cr_expect(strcmp(cg.path, old), "advisor reused %s, which holds another's process", old);
+	cr_expect(pid_alive(squatter), "the leftover's process was touched");
+	cgroup_remove(&cg);
+
+	kill(squatter, SIGKILL);
+	waitpid(squatter, NULL, 0);
+	rmdir(old);
 	end();
 }
 
