@@ -92,8 +92,15 @@ done
 mkdir -p /dev/shm /dev/pts; mount -t tmpfs tmpfs /dev/shm; mount -t devpts devpts /dev/pts
 ip link set lo up
 mount -t 9p -o trans=virtio,version=9p2000.L,ro hostroot /mnt || poweroff -f
+mkdir -p /host; mount --bind /mnt /host; mount --make-private /host
 for d in proc sys dev; do mount --bind /$d /mnt/$d; done
 for d in tmp run; do mount -t tmpfs tmpfs /mnt/$d; done
+INIT
+	# a source tree under /tmp (a CI clone) comes back from under the tmpfs
+	printf '[ -d %q ] || { mkdir -p %q; mount --bind %q %q; }\n' "/mnt$ROOT/bin" "/mnt$ROOT" \
+		"/host$ROOT" "/mnt$ROOT"
+	cat <<'INIT'
+
 # a real disk for the disk waits (fsync on tmpfs never blocks)
 mount -t ext4 /dev/vda /mnt/var/tmp || mount -t tmpfs tmpfs /mnt/var/tmp
 mkdir -p /mnt/tmp/results
