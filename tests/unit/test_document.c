@@ -21,29 +21,10 @@
 
 #include "advisor/document.h"
 #include "reports/report.h"
+#include "gates_fixture.h"
 
 #define PYTHON "/usr/bin/python3"
-#define THIS_FILE "tests/unit/test_document.c"
 #define MAX_FORMS 16 /* schemas that apply to one value at once */
-
-/* The source tree, from where this file was compiled: "" when relative. */
-static const char *src_root(void)
-{
-	static char root[4096];
-	size_t len = strlen(__FILE__), tail = strlen(THIS_FILE);
-
-	if (len >= tail && !strcmp(__FILE__ + len - tail, THIS_FILE))
-		snprintf(root, sizeof(root), "%.*s", (int)(len - tail), __FILE__);
-	return root;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	cr_assert_not_null(d);
-	return d;
-}
 
 static void add_rule(struct gate_results *gr, const struct gate_rule *g)
 {
@@ -64,8 +45,8 @@ static void full_report(struct report *r)
 	p->nr_command = 2;
 	p->command = calloc(p->nr_command + 1, sizeof(*p->command));
 	cr_assert_not_null(p->command);
-	p->command[0] = xstrdup("./srv");
-	p->command[1] = xstrdup("--port=8080");
+	p->command[0] = fx_strdup("./srv");
+	p->command[1] = fx_strdup("--port=8080");
 	snprintf(p->kernel, sizeof(p->kernel), "6.1.0");
 	p->cpus = 4;
 	p->created_at = 1700000000;
@@ -82,8 +63,8 @@ static void full_report(struct report *r)
 	proc->pid = 100;
 	proc->ppid = 1;
 	snprintf(proc->comm, sizeof(proc->comm), "srv");
-	proc->exe = xstrdup("/usr/bin/srv");
-	proc->argv0 = xstrdup("./srv");
+	proc->exe = fx_strdup("/usr/bin/srv");
+	proc->argv0 = fx_strdup("./srv");
 	proc->exit_code = -1;
 	proc->nr_threads = 1;
 	proc->threads = calloc(1, sizeof(*proc->threads));
@@ -187,7 +168,7 @@ static struct json_object *load_schema(void)
 	struct json_object *schema;
 	char *path;
 
-	cr_assert(asprintf(&path, "%sreports/schema/report-1.json", src_root()) > 0);
+	cr_assert(asprintf(&path, "%sreports/schema/report-1.json", fx_src_root()) > 0);
 	schema = json_object_from_file(path);
 	cr_assert_not_null(schema, "%s: %s", path, json_util_get_last_err());
 	free(path);
@@ -533,8 +514,8 @@ Test(document, full_report_passes_the_reference_validator)
 	cr_assert_not_null(f);
 	cr_assert_eq(report_json_write(f, doc), 0);
 	cr_assert_eq(fclose(f), 0);
-	cr_assert(asprintf(&cmd, "%s %stests/unit/validate_schema.py %s%s '%s'", PYTHON, src_root(),
-			   src_root(), "reports/schema/report-1.json", tmpl) > 0);
+	cr_assert(asprintf(&cmd, "%s %stests/unit/validate_schema.py %s%s '%s'", PYTHON, fx_src_root(),
+			   fx_src_root(), "reports/schema/report-1.json", tmpl) > 0);
 	st = system(cmd);
 	free(cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s does not validate (status %d)", tmpl,

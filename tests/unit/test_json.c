@@ -22,28 +22,9 @@
 #include "advisor/document.h"
 #include "reports/report.h"
 #include "reports/text.h"
+#include "gates_fixture.h"
 
 #define PYTHON "/usr/bin/python3"
-#define THIS_FILE "tests/unit/test_json.c"
-
-/* The source tree, from where this file was compiled: "" when relative. */
-static const char *src_root(void)
-{
-	static char root[4096];
-	size_t len = strlen(__FILE__), tail = strlen(THIS_FILE);
-
-	if (len >= tail && !strcmp(__FILE__ + len - tail, THIS_FILE))
-		snprintf(root, sizeof(root), "%.*s", (int)(len - tail), __FILE__);
-	return root;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	cr_assert_not_null(d);
-	return d;
-}
 
 static void fill_hist(__u64 *slots, __u64 seed)
 {
@@ -85,9 +66,9 @@ static void sample_report(struct report *r, bool syscalls)
 	p->nr_command = 3;
 	p->command = calloc(p->nr_command + 1, sizeof(*p->command));
 	cr_assert_not_null(p->command);
-	p->command[0] = xstrdup("./server");
-	p->command[1] = xstrdup("--name=<script>alert(\"x\")</script>");
-	p->command[2] = xstrdup("bad \xff\xfe utf8\n\x01\ttab \xc3\xa9t\xc3\xa9 \xe2\x82");
+	p->command[0] = fx_strdup("./server");
+	p->command[1] = fx_strdup("--name=<script>alert(\"x\")</script>");
+	p->command[2] = fx_strdup("bad \xff\xfe utf8\n\x01\ttab \xc3\xa9t\xc3\xa9 \xe2\x82");
 	snprintf(p->kernel, sizeof(p->kernel), "6.1.0-13-amd64");
 	p->cpus = 8;
 	p->created_at = 1700000000;
@@ -105,8 +86,8 @@ static void sample_report(struct report *r, bool syscalls)
 	proc->pid = 4242;
 	proc->ppid = 1;
 	snprintf(proc->comm, sizeof(proc->comm), "server");
-	proc->exe = xstrdup("/usr/local/bin/ser\xffver \"quoted\"");
-	proc->argv0 = xstrdup("./server");
+	proc->exe = fx_strdup("/usr/local/bin/ser\xffver \"quoted\"");
+	proc->argv0 = fx_strdup("./server");
 	proc->exited = true;
 	proc->exit_code = 3;
 	proc->start_ns = 0;
@@ -252,7 +233,7 @@ static char *tmp_dir(void)
 	char *d = mkdtemp(tmpl);
 
 	cr_assert_not_null(d, "mkdtemp: %s", strerror(errno));
-	return xstrdup(d);
+	return fx_strdup(d);
 }
 
 /* Writes len bytes of text to dir/name; returns the path, caller frees. */
@@ -295,7 +276,7 @@ static int validate(const char *report_path, bool quiet)
 	int st;
 
 	cr_assert(asprintf(&cmd, "%s %stests/unit/validate_schema.py %sreports/schema/report-1.json '%s'%s",
-			   PYTHON, src_root(), src_root(), report_path,
+			   PYTHON, fx_src_root(), fx_src_root(), report_path,
 			   quiet ? " 2>/dev/null" : "") > 0);
 	st = system(cmd);
 	free(cmd);
@@ -310,7 +291,7 @@ static int validate(const char *report_path, bool quiet)
  */
 static struct json_object *find(struct json_object *root, const char *path, char **last)
 {
-	char *p = xstrdup(path), *save = NULL, *tok, *next;
+	char *p = fx_strdup(path), *save = NULL, *tok, *next;
 	struct json_object *o = root;
 
 	tok = strtok_r(p, ".", &save);
@@ -330,7 +311,7 @@ static struct json_object *find(struct json_object *root, const char *path, char
 		tok = next;
 	}
 	if (last)
-		*last = xstrdup(tok);
+		*last = fx_strdup(tok);
 	free(p);
 	return o;
 }
@@ -945,7 +926,7 @@ static void validate_many(const char *dir, size_t n, int *st)
 			   "    f = \"%%s/%%d.json\" %% (sys.argv[3], i)\n"
 			   "    print(v.main([\"\", sys.argv[2], f]))'"
 			   " %stests/unit %sreports/schema/report-1.json '%s' %zu 2>/dev/null",
-			   PYTHON, src_root(), src_root(), dir, n) > 0);
+			   PYTHON, fx_src_root(), fx_src_root(), dir, n) > 0);
 	p = popen(cmd, "r");
 	cr_assert_not_null(p, "popen: %s", strerror(errno));
 	for (size_t i = 0; i < n; i++)

@@ -23,20 +23,6 @@
 
 #define PYTHON "/usr/bin/python3"
 
-/* What a writer made of doc, as a string; caller frees. */
-static char *render_doc(int (*write)(FILE *, const struct json_object *),
-			const struct json_object *doc)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	cr_assert_not_null(f);
-	cr_assert_eq(write(f, doc), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
-}
-
 static int summary_write(FILE *f, const struct json_object *doc)
 {
 	report_summary_write(f, doc);
@@ -161,7 +147,7 @@ Test(junit, validates_against_the_junit_xsd)
 	struct json_object *doc = gated_doc(false);
 	char *dir = fx_tmp_dir(), *xml;
 
-	xml = render_doc(report_junit_write, doc);
+	xml = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	/* the target, expect, 2 limits, the model, 2 default tolerances */
 	cr_assert_eq(count(xml, "<testcase "), 7, "%s", xml);
@@ -191,7 +177,7 @@ Test(junit, validates_against_the_junit_xsd)
 
 	/* a failed target is an <error>, still valid */
 	set_key(doc, "target", "exit_code", json_object_new_int(3));
-	xml = render_doc(report_junit_write, doc);
+	xml = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	cr_assert_not_null(strstr(xml, "<error message=\"target exited with status 3\" "
 				       "type=\"target\">"));
@@ -200,7 +186,7 @@ Test(junit, validates_against_the_junit_xsd)
 
 	/* killed: the signal's name too */
 	set_key(doc, "target", "signal", json_object_new_int(9));
-	xml = render_doc(report_junit_write, doc);
+	xml = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	cr_assert_not_null(strstr(xml, "<error message=\"target killed by signal 9 (Killed)\""),
 			   "%s", xml);
@@ -209,21 +195,21 @@ Test(junit, validates_against_the_junit_xsd)
 
 	/* no gate at all: only the target */
 	doc = plain_doc(MODEL_ASYNC, 0.9, 1);
-	xml = render_doc(report_junit_write, doc);
+	xml = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	cr_assert_eq(count(xml, "<testcase "), 1);
 	free(xml);
 
 	/* attached: no target either; an empty suite is still valid */
 	set_key(doc, "", "attached", json_object_new_boolean(true));
-	xml = render_doc(report_junit_write, doc);
+	xml = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	cr_assert_eq(count(xml, "<testcase "), 0);
 	free(xml);
 
 	/* a created_at that is not a UTC time: the epoch, still valid */
 	set_key(doc, "", "created_at", json_object_new_string("yesterday"));
-	xml = render_doc(report_junit_write, doc);
+	xml = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	cr_assert_not_null(strstr(xml, "timestamp=\"1970-01-01T00:00:00\""), "%s", xml);
 	free(xml);
@@ -261,7 +247,7 @@ Test(junit, repeated_runs)
 	struct json_object *doc = gated_doc(true);
 	char *dir = fx_tmp_dir(), *xml;
 
-	xml = render_doc(report_junit_write, doc);
+	xml = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, xml), 0, "%s", xml);
 	/* run 3 exited 3 */
 	cr_assert_not_null(strstr(xml, "run 3 of 3: target exited with status 3"), "%s", xml);
@@ -277,7 +263,7 @@ Test(markdown, summary_with_gates_and_inert_strings)
 	struct json_object *doc = gated_doc(false);
 	char *md, *line, *end;
 
-	md = render_doc(report_markdown_write, doc);
+	md = fx_render(report_markdown_write, doc);
 	cr_assert_not_null(strstr(md, "# advisor: gates FAILED (3 of 6)\n"), "%s", md);
 	cr_assert_not_null(strstr(md, "**Verdict:** inconclusive (confidence 0.75), asleep"));
 	cr_assert_not_null(strstr(md, "| result | rule | measured | limit | message |\n"));
@@ -323,7 +309,7 @@ Test(markdown, summary_with_gates_and_inert_strings)
 
 	/* no gates: the verdict as the title, no gate table */
 	doc = plain_doc(MODEL_ASYNC, 0.9, 1);
-	md = render_doc(report_markdown_write, doc);
+	md = fx_render(report_markdown_write, doc);
 	cr_assert_eq(strncmp(md, "# advisor: async\n", 17), 0, "%s", md);
 	cr_assert_null(strstr(md, "## Gates"));
 	free(md);
@@ -335,7 +321,7 @@ Test(markdown, repeated_runs_show_medians)
 	struct json_object *doc = gated_doc(true);
 	char *md;
 
-	md = render_doc(report_markdown_write, doc);
+	md = fx_render(report_markdown_write, doc);
 	cr_assert_not_null(strstr(md, "2/3 runs agree"), "%s", md);
 	cr_assert_not_null(
 	    strstr(md, "| io_fraction | 0.1 | io\\_bound\\_min 0.5 | 0.2 (0.1 to 0.3) |"), "%s",
@@ -350,7 +336,7 @@ Test(summary, verdict_drivers_and_gates_on_the_terminal)
 	struct json_object *doc = gated_doc(false);
 	char *out;
 
-	out = render_doc(summary_write, doc);
+	out = fx_render(summary_write, doc);
 	cr_assert_not_null(strstr(out, "advisor: verdict: inconclusive (confidence 0.75), "
 				       "asleep\n"),
 			   "%s", out);
@@ -374,7 +360,7 @@ Test(summary, verdict_drivers_and_gates_on_the_terminal)
 		cr_assert(*p >= 0x20 || *p == '\n', "control byte %#x", *p);
 	free(out);
 
-	out = render_doc(failed_gates_write, doc);
+	out = fx_render(failed_gates_write, doc);
 	cr_assert_eq(count(out, "\n  FAIL  "), 3, "%s", out);
 	cr_assert_null(strstr(out, "  pass  "), "%s", out);
 	free(out);
@@ -382,11 +368,11 @@ Test(summary, verdict_drivers_and_gates_on_the_terminal)
 
 	/* nothing gated, nothing passed: not a line */
 	doc = plain_doc(MODEL_ASYNC, 0.9, 1);
-	out = render_doc(failed_gates_write, doc);
+	out = fx_render(failed_gates_write, doc);
 	cr_assert_str_empty(out);
 	free(out);
 	set_key(doc, "overhead", "dropped", json_object_new_int(12));
-	out = render_doc(summary_write, doc);
+	out = fx_render(summary_write, doc);
 	cr_assert_not_null(strstr(out, "  warning:   12 events were dropped"), "%s", out);
 	free(out);
 	json_object_put(doc);
@@ -445,15 +431,15 @@ Test(report_gates, json_round_trip_and_schema)
 		struct json_object *x = gated_doc(repeat), *y, *v;
 		char *dir = fx_tmp_dir(), *a, *b, *path, *cmd, err[512] = "";
 
-		a = render_doc(report_json_write, x);
+		a = fx_render(report_json_write, x);
 		path = fx_put_file(dir, "r.json", a);
 		y = document_read(path, err, sizeof(err));
 		cr_assert_not_null(y, "%s", err);
-		b = render_doc(report_json_write, y);
+		b = fx_render(report_json_write, y);
 		cr_assert_str_eq(b, a, "written again, the report changed:\n%s\n---\n%s", a, b);
 		free(b);
 		for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
-			char *fresh = render_doc(writers[i], x), *saved = render_doc(writers[i], y);
+			char *fresh = fx_render(writers[i], x), *saved = fx_render(writers[i], y);
 
 			cr_assert_str_eq(saved, fresh, "writer %zu", i);
 			free(fresh);
@@ -505,7 +491,7 @@ Test(report_gates, broken_gates_and_repeat_are_refused)
 	struct json_object *x = gated_doc(true), *y;
 	char *a, *dir = fx_tmp_dir();
 
-	a = render_doc(report_json_write, x);
+	a = fx_render(report_json_write, x);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *at = strstr(a, cases[i].from), *text, *path, err[512] = "";
 
@@ -546,16 +532,16 @@ Test(report_gates, writers_take_inconsistent_documents)
 	/* the count follows from the rules, whatever the report claims */
 	set_key(doc, "gates", "failed", json_object_new_int(0));
 
-	out = render_doc(report_junit_write, doc);
+	out = fx_render(report_junit_write, doc);
 	cr_assert_eq(xmllint(dir, out), 0, "%s", out);
 	cr_assert_null(strstr(out, "failures=\"0\""), "%s", out);
 	cr_assert_not_null(strstr(out, "name=\"baseline verdict.model\""), "%s", out);
 	free(out);
-	out = render_doc(report_markdown_write, doc);
+	out = fx_render(report_markdown_write, doc);
 	cr_assert_not_null(strstr(out, "Run 6 of 7 is shown"), "%s", out);
 	cr_assert_null(strstr(out, "gates passed"), "%s", out);
 	free(out);
-	out = render_doc(summary_write, doc);
+	out = fx_render(summary_write, doc);
 	cr_assert_not_null(strstr(out, "2/7 runs agree"), "%s", out);
 	free(out);
 	json_object_put(doc);
