@@ -68,7 +68,13 @@ struct thread_stats {
 	__u32 pid;
 	__u32 tid;
 	__u32 ppid;
-	__u32 exited; /* 1 once the thread's last switch-out was seen */
+	/*
+	 * 0 while the thread lives; once its last switch-out was seen,
+	 * EXITED_QUEUED (the account is in the dead_threads queue, or on its
+	 * way there) or EXITED_IN_MAP (the queue was full: it stays in
+	 * thread_stats for user space to take)
+	 */
+	__u32 exited;
 	__s32 exit_code; /* task->exit_code at exit: wait(2) status encoding */
 	__u32 pad;
 	__u64 start_ns; /* CLOCK_MONOTONIC */
@@ -80,6 +86,9 @@ struct thread_stats {
 	__u64 internal_ns[NR_CAUSES];
 	char comm[COMM_LEN];
 };
+
+#define EXITED_QUEUED 1
+#define EXITED_IN_MAP 2
 
 /* Per-process identity, keyed by tgid; written at fork and exec. */
 struct proc_info {
@@ -161,7 +170,7 @@ struct task_state {
 	__u32 sys; /* syscall the thread blocked in, or NOT_IN_SYSCALL */
 	__u32 loopback; /* blocked on a Unix or loopback socket */
 	__u32 wake; /* WAKE_* of the wakeup that ended the wait */
-	__u32 early_wake; /* WAKE_* of a wakeup seen before the switch-out */
+	__u32 early_wake; /* WAKE_* of a wakeup seen before the switch-out (see sched.bpf.c) */
 	__u32 sys_nr; /* -S: syscall in progress */
 	/*
 	 * ns the kernel's counters ran ahead of the episodes' wall time: owed

@@ -298,20 +298,52 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 	}
 }
 
-/* Moves threads (only the exited ones unless all) out of the kernel map. */
-static int drain(struct probe_sched *s, bool all)
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The keys of thread_stats, each once, in *out (caller frees). A walk with
+ * get_next_key starts over from the first bucket when a thread's exit
+ * deletes the key it stands on, so it can meet a key twice.
+ */
+static ssize_t thread_keys(struct probe_sched *s, __u32 **out)
 {
 	int fd = bpf_map__fd(s->skel->maps.thread_stats);
-	__u32 key, next, *done = NULL;
-	size_t nr_done = 0, cap_done = 0;
-	struct thread_stats st;
+	__u32 *keys = NULL, key, next;
+	size_t n = 0, cap = 0, u = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (grow((void **)&keys, &cap, n + 1, sizeof(*keys))) {
+			free(keys);
+			return -ENOMEM;
+		}
+		keys[n++] = key;
+	}
+	if (n)
+		qsort(keys, n, sizeof(*keys), cmp_u32);
+	for (size_t i = 0; i < n; i++)
+		if (!u || keys[i] != keys[u - 1])
+			keys[u++] = keys[i];
+	*out = keys;
+	return (ssize_t)u;
+}
+
+/* Takes what the programs queued: dead processes first, then dead threads. */
+static int drain_queues(struct probe_sched *s)
+{
 	int qfd = bpf_map__fd(s->skel->maps.dead_threads);
 	int pfd = bpf_map__fd(s->skel->maps.dead_procs);
+	struct thread_stats st;
 	struct proc_info pi;
-	void *prev = NULL;
-	int e = 0;
 
-	/* processes first: a leader's info must be logged before a later one of its pid */
+	/* a leader's info must be logged before a later one of its pid */
 	while (!bpf_map_lookup_and_delete_elem(pfd, NULL, &pi)) {
 		if (grow((void **)&s->procs, &s->cap_procs, s->nr_procs + 1, sizeof(pi))) {
 			s->oom = true;
@@ -322,28 +354,44 @@ static int drain(struct probe_sched *s, bool all)
 	while (!bpf_map_lookup_and_delete_elem(qfd, NULL, &st))
 		if (log_thread(s, &st))
 			return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &st))
+	return 0;
+}
+
+/*
+ * Moves threads out of the kernel map: the dead ones the queue could not
+ * take, and with all (the final sweep, programs detached) the live ones
+ * too, their open episode closed. An account marked EXITED_QUEUED is in the
+ * queue or on its way there, and is taken from the queue only.
+ */
+static int drain(struct probe_sched *s, bool all)
+{
+	int fd = bpf_map__fd(s->skel->maps.thread_stats);
+	struct thread_stats st;
+	__u32 *keys = NULL;
+	ssize_t n;
+	int e;
+
+	e = drain_queues(s);
+	if (e)
+		return e;
+	n = thread_keys(s, &keys);
+	if (n < 0)
+		return (int)n;
+	for (ssize_t i = 0; i < n && !e; i++) {
+		if (bpf_map_lookup_elem(fd, &keys[i], &st) || st.exited == EXITED_QUEUED)
 			continue;
 		if (!all && !st.exited)
 			continue;
 		if (!st.exited)
 			close_open_interval(s, &st);
-		if (grow((void **)&done, &cap_done, nr_done + 1, sizeof(*done))) {
-			e = -ENOMEM;
-			break;
-		}
-		done[nr_done++] = key;
-		log_thread(s, &st);
-		if (st.tid == st.pid)
+		e = log_thread(s, &st);
+		if (!e && st.tid == st.pid)
 			log_proc(s, st.pid);
+		bpf_map_delete_elem(fd, &keys[i]);
 	}
-	for (size_t i = 0; i < nr_done; i++)
-		bpf_map_delete_elem(fd, &done[i]);
-	free(done);
-	return e;
+	free(keys);
+	/* what reached the queue during the walk */
+	return e ? e : drain_queues(s);
 }
 
 int probe_sched_drain(struct probe_sched *s)
@@ -492,14 +540,24 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 		struct proc_info key = { .pid = s->threads[i].pid };
 		const struct proc_info *pi;
 		bool leader = false;
+		__u64 leader_end = 0;
 
-		/* a second leader of the same pid starts the next process to hold it */
+		/*
+		 * A second leader of the same pid starts the next process to hold
+		 * it, if it started after the first one ended. One that started
+		 * before is a thread of the same process that exec'd and took the
+		 * leader's id (bpf/sched.bpf.c, account_move()).
+		 */
 		while (j < s->nr_threads && s->threads[j].pid == key.pid) {
-			bool is_leader = s->threads[j].tid == key.pid;
+			const struct thread_stats *st = &s->threads[j];
+			bool is_leader = st->tid == key.pid;
 
-			if (is_leader && leader)
+			if (is_leader && leader && leader_end && st->start_ns >= leader_end)
 				break;
-			leader |= is_leader;
+			if (is_leader) {
+				leader = true;
+				leader_end = st->exited ? st->end_ns : 0;
+			}
 			j++;
 		}
 		generation = nr && procs[nr - 1].pid == key.pid ? generation + 1 : 0;
@@ -555,6 +613,16 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 		}
 		if (p->start_ns == ~0ULL)
 			p->start_ns = 0;
+		/*
+		 * No leader's account (attach found it a zombie, its last switch-out
+		 * long past): the process ended when its last thread did, with an
+		 * exit status no probe saw (exit_code stays -1).
+		 */
+		if (!leader) {
+			p->exited = true;
+			for (size_t k = 0; k < p->nr_threads; k++)
+				p->exited &= p->threads[k].end_ns != 0;
+		}
 		pi = proc_of(order, s->nr_procs, key.pid, generation);
 		if (pi) {
 			p->exe = strndup_or_null(pi->exe, EXE_LEN);
@@ -570,6 +638,44 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 	return 0;
 }
 
+/* Whether the thread tid (in advisor's pid namespace) is still there: /proc/TID finds any thread. */
+static bool thread_exists(__u32 tid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%u", tid);
+	return !access(path, F_OK);
+}
+
+/*
+ * A process can be reaped before its last thread's final switch-out: the
+ * thread's id is released first, and its account waits for that switch-out
+ * to close. Waits up to SETTLE_MAX_MS for the switch-outs of accounts whose
+ * thread is gone, so that they are read closed (end and last episode).
+ */
+#define SETTLE_MAX_MS 200
+static void settle(struct probe_sched *s)
+{
+	int fd = bpf_map__fd(s->skel->maps.thread_stats);
+
+	for (int ms = 0; ms < SETTLE_MAX_MS; ms++) {
+		__u32 key, next;
+		void *prev = NULL;
+		bool pending = false;
+		struct thread_stats st;
+
+		while (!pending && !bpf_map_get_next_key(fd, prev, &next)) {
+			key = next;
+			prev = &key;
+			if (!bpf_map_lookup_elem(fd, &key, &st) && !st.exited && !thread_exists(st.tid))
+				pending = true;
+		}
+		if (!pending)
+			return;
+		usleep(1000);
+	}
+}
+
 int probe_sched_collect(struct probe_sched *s, struct profile *prof)
 {
 	int fd = bpf_map__fd(s->skel->maps.proc_infos);
@@ -577,6 +683,14 @@ int probe_sched_collect(struct probe_sched *s, struct profile *prof)
 	void *prev = NULL;
 	int e;
 
+	settle(s);
+	/*
+	 * The final sweep reads still maps: the programs stop changing the
+	 * tree's accounts (a flag, faster than detaching them, so the open
+	 * episodes are closed close to the end of the window). Live threads are
+	 * then closed from their task storage and schedstat.
+	 */
+	__atomic_store_n(&s->skel->bss->stopped, 1, __ATOMIC_SEQ_CST);
 	e = drain(s, true);
 	if (e)
 		return e;

@@ -392,3 +392,117 @@ Test(attach, own_pid_without_bpf_rights, .timeout = 60)
 	reap(sleeper, true);
 	end();
 }
+
+/*
+ * Threads dying under the final sweep (attach leaves the tree running):
+ * each thread is in the report once. A walk of the live map started over
+ * from its first bucket whenever a thread's exit deleted the key it stood
+ * on, reading the accounts before it twice.
+ */
+Test(attach, threads_exiting_during_the_final_sweep, .timeout = 60)
+{
+	struct adv a;
+	json_object *r, *procs;
+	size_t np, n = 0, dups = 0;
+	static long long seen[200000][4];
+	pid_t churn;
+
+	begin();
+	churn = spawn(ARGS(workload("thread_churn"), "400", "30"), -1);
+	sleep_ms(200);
+	adv_init(&a);
+	adv_start(&a,
+		  ARGS("attach", "-q", "-p", pid_arg(churn), "-d", "1", "-o", adv_path(&a, "r.json")),
+		  NULL);
+	adv_wait(&a, 30);
+	reap(churn, true);
+	expect_status(&a, 0);
+	r = expect_report(adv_path(&a, "r.json"));
+	procs = jget(r, "processes");
+	np = procs ? json_object_array_length(procs) : 0;
+	for (size_t i = 0; i < np; i++) {
+		json_object *threads = jget(json_object_array_get_idx(procs, i), "threads");
+		size_t nt = threads ? json_object_array_length(threads) : 0;
+
+		for (size_t j = 0; j < nt && n < 200000; j++) {
+			json_object *t = json_object_array_get_idx(threads, j);
+			long long tid = jint(t, "tid"), start = jint(t, "start_ns");
+
+			for (size_t k = 0; k < n; k++)
+				if (seen[k][0] == tid && seen[k][1] == start) {
+					cr_log_info("thread %lld started at %lld ns is there twice: "
+						    "ends %lld and %lld, cpu %lld and %lld",
+						    tid, start, seen[k][2], jint(t, "end_ns"),
+						    seen[k][3], jint(t, "cpu_ns"));
+					dups++;
+					break;
+				}
+			seen[n][0] = tid;
+			seen[n][1] = start;
+			seen[n][2] = jint(t, "end_ns");
+			seen[n][3] = jint(t, "cpu_ns");
+			n++;
+		}
+	}
+	cr_log_info("%zu threads in the report, %zu of them twice", n, dups);
+	cr_expect(n > 400, "only %zu threads in the report of a churn of 400 at a time", n);
+	cr_expect(dups == 0, "%zu threads are in the report twice", dups);
+	json_object_put(r);
+	adv_free(&a);
+	end();
+}
+
+/*
+ * attach ends with the tree, however its threads end: a thread other than
+ * the leader that execs takes the leader's id (its account moves with it),
+ * and a leader that left with pthread_exit() is a zombie whose last
+ * switch-out came before the attach. Either left an account open, and
+ * attach waited for it forever.
+ */
+static void attach_until_the_end(const char *const *cmd, double lives_s)
+{
+	struct adv a;
+	json_object *r;
+	pid_t target;
+
+	begin();
+	target = spawn(cmd, -1);
+	sleep_ms(100);
+	adv_init(&a);
+	adv_start(&a, ARGS("attach", "-q", "-p", pid_arg(target), "-o", adv_path(&a, "r.json")),
+		  NULL);
+	adv_wait(&a, 20);
+	reap(target, true);
+	expect_status(&a, 0);
+	cr_log_info("%s: attach ended after %.2f s, the target lived %.2f s more", cmd[0],
+		    a.wall_s, lives_s);
+	cr_expect(a.wall_s < lives_s + 5, "attach lasted %.1f s", a.wall_s);
+	r = expect_report(adv_path(&a, "r.json"));
+	cr_expect(jbool(r, "target.exited"), "the target ended, but target.exited is false");
+	cr_expect(report_nr_processes(r) == 1, "%zu processes, the target is one",
+		  report_nr_processes(r));
+	for (size_t i = 0; i < report_nr_processes(r); i++) {
+		json_object *threads = jget(json_object_array_get_idx(jget(r, "processes"), i),
+					    "threads");
+
+		for (size_t j = 0; j < json_object_array_length(threads); j++) {
+			json_object *t = json_object_array_get_idx(threads, j);
+
+			cr_expect(jint(t, "end_ns") > 0, "thread %lld (%s) did not end", jint(t, "tid"),
+				  jstr(t, "comm"));
+		}
+	}
+	json_object_put(r);
+	adv_free(&a);
+	end();
+}
+
+Test(attach, exec_from_a_thread_ends, .timeout = 60)
+{
+	attach_until_the_end(ARGS(workload("exec_thread"), "400"), 0.5);
+}
+
+Test(attach, zombie_leader_ends, .timeout = 60)
+{
+	attach_until_the_end(ARGS(workload("zombie_leader"), "800"), 0.7);
+}
