@@ -158,6 +158,14 @@ static void seed_thread(struct probes *p, const __u8 *classes, pid_t pid, pid_t 
 	if (probe_read_schedstat(pid, tid, &seed.exec_ns, &seed.delay_ns))
 		return;
 	switch (state) {
+	case 'Z':
+	case 'X':
+		/*
+		 * A leader that left with pthread_exit() while its other threads
+		 * run stays a zombie: it had its last switch-out, and an account
+		 * seeded for it would never close.
+		 */
+		return;
 	case 'R':
 		/* on a CPU or waiting for one: the kernel's counters tell which */
 		seed.state = TS_AFTER_PREEMPT;

@@ -18,6 +18,13 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/*
+ * Set by user space for the final sweep: the tree's accounts stay as they
+ * are while it reads them (probes/sched.c). Tested only for the tree's own
+ * tasks, after the membership test.
+ */
+volatile bool stopped;
+
 /* Syscall number -> enum syscall_class, filled from libseccomp names. */
 const volatile __u8 syscall_class[MAX_SYSCALLS] = {};
 
@@ -434,10 +441,8 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 		 * switch-out: when it saw the thread still running but wrote
 		 * after the switch-out had looked, its note is in early_wake.
 		 */
-		if (!(s->wake & WAKE_SEEN)) {
-			s->wake = s->early_wake;
-			s->early_wake = 0;
-		}
+		if (!(s->wake & WAKE_SEEN))
+			s->wake = __atomic_exchange_n(&s->early_wake, 0, __ATOMIC_RELAXED);
 		st->runq_wakeup_ns += ddelay;
 		account_blocked(st, tot, s, rest);
 		break;
@@ -463,7 +468,7 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 	__u64 now;
 
 	/* only the thread leaving the CPU: its switch-in needs no event */
-	if (!s || s->state == TS_NEW || s->state == TS_DEAD)
+	if (!s || s->state == TS_NEW || s->state == TS_DEAD || stopped)
 		return 0;
 	now = bpf_ktime_get_ns();
 	close_episode(prev, s, now);
@@ -473,10 +478,12 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 		s->state = TS_DEAD;
 		st = stats_get(prev, s, now);
 		if (st) {
-			st->exited = 1;
+			st->exited = EXITED_QUEUED;
 			st->end_ns = now;
 			/* full queue: it stays here, for the drain's slower path */
-			if (!bpf_map_push_elem(&dead_threads, st, 0))
+			if (bpf_map_push_elem(&dead_threads, st, 0))
+				st->exited = EXITED_IN_MAP;
+			else
 				bpf_map_delete_elem(&thread_stats, &tid);
 		}
 		if (tid == member_tgid(prev, s)) {
@@ -488,12 +495,17 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 	} else if (!preempt && (prev_state & TASK_BLOCKING_BITS)) {
 		classify_wait(prev, s, prev_state, cast);
 		s->state = TS_BLOCKED;
-		/* a waker that ran before this switch-out already ended the wait */
-		s->wake = s->early_wake;
+		/*
+		 * A waker that ran before this switch-out already ended the wait.
+		 * Taken with an exchange: a waker on another CPU may be writing
+		 * the note now, and a note written after stays for the close of
+		 * this wait (close_episode(), on_sched_wakeup()).
+		 */
+		s->wake = __atomic_exchange_n(&s->early_wake, 0, __ATOMIC_RELAXED);
 	} else {
 		s->state = TS_AFTER_PREEMPT;
+		s->early_wake = 0;
 	}
-	s->early_wake = 0;
 	s->ts = now;
 	return 0;
 }
@@ -521,8 +533,11 @@ int BPF_PROG(on_sched_waking, struct task_struct *p)
 		return 0;
 	switch (s->state) {
 	case TS_BLOCKED:
+		/* a second wakeup since the switch-out is for the next wait */
 		if (!s->wake)
 			s->wake = wake_info();
+		else
+			s->early_wake = wake_info();
 		break;
 	case TS_NEW:
 	case TS_DEAD:
@@ -531,6 +546,31 @@ int BPF_PROG(on_sched_waking, struct task_struct *p)
 		/* woken while still on its way off CPU: see the switch-out */
 		s->early_wake = wake_info();
 	}
+	return 0;
+}
+
+/*
+ * A wakeup noted while its thread still ran (early_wake) is for the wait the
+ * thread is about to block in only if it completes after that switch-out:
+ * its waker then waits for the run-queue lock that __schedule() holds, or
+ * for the thread to leave the CPU. One that completes first (here, while no
+ * switch-out came between) ended a wait that never blocked: a wakeup
+ * between set_current_state() and the condition check, or a second one
+ * after the wakeup that ended the last wait. Its note is stale and would
+ * name the waker of the next, unrelated wait.
+ */
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(on_sched_wakeup, struct task_struct *p)
+{
+	struct task_state *s = tree_state(p);
+
+	if (!s)
+		return 0;
+	/* a note written just after the switch-out looked is this wait's waker */
+	if (s->state == TS_BLOCKED && !(s->wake & WAKE_SEEN))
+		s->wake = __atomic_exchange_n(&s->early_wake, 0, __ATOMIC_RELAXED);
+	else
+		s->early_wake = 0;
 	return 0;
 }
 
@@ -555,7 +595,7 @@ int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_stru
 	struct task_state *cs;
 	__u64 now;
 
-	if (!ps)
+	if (!ps || stopped)
 		return 0;
 	cs = bpf_task_storage_get(&tree, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!cs) {
@@ -579,6 +619,39 @@ int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_stru
 	return 0;
 }
 
+/*
+ * An exec from a thread other than the leader: the kernel kills the other
+ * threads, the old leader included, and swaps the ids of the exec'ing
+ * thread and the old leader. The exec'ing thread's account moves to the
+ * leader's id with its whole history, or it would stay open under an id no
+ * thread has. The old leader's account, if its last switch-out has not
+ * come yet (it is a zombie already, so it comes soon), moves to the id it
+ * now dies with. (Inside a pid namespace the old leader keeps the id it
+ * cached, so in that rare order its last episode closes the moved account.)
+ */
+static __always_inline void account_move(__u32 from, __u32 to)
+{
+	struct thread_stats *old = bpf_map_lookup_elem(&thread_stats, &from);
+	struct thread_stats *other, moved;
+
+	if (!old)
+		return;
+	__builtin_memcpy(&moved, old, sizeof(moved));
+	moved.tid = to;
+	other = bpf_map_lookup_elem(&thread_stats, &to);
+	if (other && !other->exited) {
+		other->tid = from;
+		if (bpf_map_update_elem(&thread_stats, &from, other, BPF_ANY))
+			count_drop();
+	} else {
+		if (other)
+			count_drop(); /* a dead leader's account the queue could not take */
+		bpf_map_delete_elem(&thread_stats, &from);
+	}
+	if (bpf_map_update_elem(&thread_stats, &to, &moved, BPF_ANY))
+		count_drop();
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -586,16 +659,19 @@ int BPF_PROG(on_sched_process_exec, struct task_struct *p, pid_t old_pid, struct
 	struct thread_stats *st;
 	struct proc_info *pi;
 	unsigned long arg_start;
-	__u32 tgid;
+	__u32 tgid, old_tid;
 
 	if (!s)
 		return 0;
+	old_tid = pidns_inum ? s->tid : (__u32)old_pid;
 	/* an exec from a non-leader thread takes the leader's id: read them again */
 	if (pidns_inum) {
 		s->tid = task_tid(p);
 		s->tgid = task_tgid(p);
 	}
 	tgid = member_tgid(p, s);
+	if (old_tid && old_tid != member_tid(p, s))
+		account_move(old_tid, member_tid(p, s));
 	st = stats_get(p, s, bpf_ktime_get_ns());
 	if (st)
 		bpf_probe_read_kernel_str(st->comm, sizeof(st->comm), p->comm);

@@ -278,6 +278,50 @@ Test(measure, fifo_slow_writer_outside_external, .timeout = 120)
 	run_free(&r);
 }
 
+/*
+ * A wakeup that finds its thread running (between joining a wait queue and
+ * sleeping, or a second one after the wakeup that ended its last wait) ends
+ * no wait of the thread's next. Its note must not be taken for that wait's
+ * waker: FIFO reads that only a writer outside the tree feeds are external,
+ * hand-offs over a socket from a sibling are internal.
+ */
+Test(measure, stale_wake_note_not_reused, .timeout = 120)
+{
+	char dir[64], fifo[128];
+	struct run r;
+	double ipc, internal;
+	pid_t writer;
+
+	harness_require_bpf();
+	dir_make(dir, sizeof(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
+	writer = spawn(ARGS(workload("slow_writer"), fifo, "400", "4"), -1);
+	sleep_ms(50);
+	run_advisor(&r, NULL, ARGS(workload("handoff_then_fifo"), fifo));
+	cr_expect(reap(writer, false) == 0, "slow_writer failed");
+	dir_remove(dir);
+	cr_expect(truth_need(&r, "lines") == 400, "read %llu lines, expected 400",
+		  truth_need(&r, "lines"));
+	ipc = jint(r.report, "time.blocked_ns.ipc");
+	internal = jint(r.report, "time.internal_ns.ipc");
+	cr_log_info("FIFO reads after hand-offs: blocked.ipc %.3f ms, internal %.3f ms; "
+		    "FIFO waits %lld; hand-offs: net %.3f ms, internal %.3f ms",
+		    ipc / 1e6, internal / 1e6, jint(r.report, "waits.ipc.count"),
+		    jint(r.report, "time.blocked_ns.net") / 1e6,
+		    jint(r.report, "time.internal_ns.net") / 1e6);
+	cr_expect(ipc > 0, "time.blocked_ns.ipc is 0");
+	cr_expect(internal == 0,
+		  "%.3f ms of the FIFO reads' %.3f ms counted internal: only the outside writer "
+		  "feeds the FIFO",
+		  internal / 1e6, ipc / 1e6);
+	/* the writer's second wakeup (after the one that ended the FIFO wait) is stale too */
+	cr_expect(jint(r.report, "time.internal_ns.net") == jint(r.report, "time.blocked_ns.net"),
+		  "hand-off waits: %lld ns of %lld ns internal; only the sibling ends them",
+		  jint(r.report, "time.internal_ns.net"), jint(r.report, "time.blocked_ns.net"));
+	run_free(&r);
+}
+
 Test(measure, epoll_fed_from_outside, .timeout = 120)
 {
 	char port[16];
@@ -431,5 +475,41 @@ Test(measure, exit_status_passes_through, .timeout = 120)
 		  jint(r.report, "target.exit_code"));
 	cr_expect(jint(r.report, "target.signal") == 0, "target.signal %lld, expected 0",
 		  jint(r.report, "target.signal"));
+	run_free(&r);
+}
+
+/*
+ * A thread other than the leader execs: the kernel ends the leader and the
+ * thread carries on under the leader's pid. One process (not two of one
+ * pid), whose two threads both end, the exec'd one with the exit status.
+ */
+Test(measure, exec_from_a_thread_one_process, .timeout = 120)
+{
+	struct run r;
+	json_object *p, *threads;
+	size_t nt;
+
+	harness_require_bpf();
+	run_advisor(&r, NULL, ARGS(workload("exec_thread"), "50"));
+	cr_assert(json_object_array_length(jget(r.report, "processes")) == 1,
+		  "%zu processes in the report, the tree had one",
+		  json_object_array_length(jget(r.report, "processes")));
+	p = json_object_array_get_idx(jget(r.report, "processes"), 0);
+	threads = jget(p, "threads");
+	nt = threads ? json_object_array_length(threads) : 0;
+	cr_expect(nt == 2, "%zu threads, the process had 2", nt);
+	cr_expect(!strcmp(jstr(p, "comm"), "sleep"), "comm %s, the process ended as sleep",
+		  jstr(p, "comm"));
+	cr_expect(jbool(p, "exited") && jint(p, "exit_code") == 0, "exited %d, exit_code %lld",
+		  jbool(p, "exited"), jint(p, "exit_code"));
+	for (size_t j = 0; j < nt; j++) {
+		json_object *t = json_object_array_get_idx(threads, j);
+
+		cr_expect(jint(t, "tid") == jint(p, "pid"), "thread %lld: the kernel gave both the pid",
+			  jint(t, "tid"));
+		cr_expect(jint(t, "end_ns") > 0, "thread %lld (%s) did not end", jint(t, "tid"),
+			  jstr(t, "comm"));
+	}
+	check_lifetimes(&r);
 	run_free(&r);
 }
