@@ -115,6 +115,7 @@ static __u32 cause_of(const __u8 *classes, long nr, long fd, pid_t pid)
 		return CAUSE_NET;
 	case CLASS_DISK:
 	case CLASS_OPEN:
+	case CLASS_CLOSE:
 		return CAUSE_DISK;
 	case CLASS_POLL:
 		return CAUSE_POLL;

@@ -13,6 +13,8 @@
  * outside any syscall (major page faults, stops). */
 #define MAX_SYSCALLS 512
 #define NOT_IN_SYSCALL (MAX_SYSCALLS - 1)
+/* slot of the waits of io_uring's worker threads (io-wq), which run no syscall */
+#define IO_WORKER_WAIT (MAX_SYSCALLS - 2)
 #define MAX_THREADS 65536
 #define MAX_PROCS 32768
 #define MAX_PEERS 16384
@@ -61,6 +63,7 @@ enum syscall_class {
 	CLASS_CHILD,
 	CLASS_IPC,
 	CLASS_OPEN, /* open*, path-based: disk */
+	CLASS_CLOSE, /* close, close_range: a wait in them is disk; a socket's close sends */
 };
 
 /* Per-thread account, one entry of the thread_stats map keyed by tid. */

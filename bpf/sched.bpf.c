@@ -27,6 +27,20 @@ volatile bool stopped;
 
 /* Syscall number -> enum syscall_class, filled from libseccomp names. */
 const volatile __u8 syscall_class[MAX_SYSCALLS] = {};
+/*
+ * A 32-bit (ia32) syscall's number -> the x86_64 number of the syscall of
+ * the same name, NOT_IN_SYSCALL when there is none (socketcall, ipc...):
+ * a compat process (or int $0x80) numbers its syscalls differently and
+ * passes the first argument in bx.
+ */
+const volatile __u16 ia32_native[MAX_SYSCALLS] = {};
+
+/* task->flags: an io_uring worker thread (include/linux/sched.h) */
+#define PF_IO_WORKER 0x00000010
+/* thread_info.status: in a 32-bit syscall (arch/x86/include/asm/thread_info.h) */
+#define TS_COMPAT 0x0002
+/* x32 syscalls carry this bit; below 512 their numbers are x86_64's */
+#define X32_SYSCALL_BIT 0x40000000
 
 /* task->__state bits (include/linux/sched.h) */
 #define TASK_INTERRUPTIBLE 0x0001
@@ -177,6 +191,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 /* ptr->field, directly through a typed pointer (cast) or with a CO-RE probe read */
 #define LOAD(cast, ptr, ...) ((cast) ? (ptr)->__VA_ARGS__ : BPF_CORE_READ(ptr, __VA_ARGS__))
 
+/* Whether a socket's peer is on this machine, or may be (see below). */
 static __always_inline bool is_loopback_sock(struct sock *sk, const bool cast)
 {
 	__u16 family;
@@ -186,13 +201,19 @@ static __always_inline bool is_loopback_sock(struct sock *sk, const bool cast)
 	family = LOAD(cast, sk, __sk_common.skc_family);
 	if (family == AF_UNIX)
 		return true;
+	/*
+	 * A socket with no peer (a listener, an unconnected UDP socket) is
+	 * judged by its bound address. One bound to the wildcard (0.0.0.0, ::)
+	 * takes peers from anywhere, local ones too: it may be local, and its
+	 * wakeups are judged by the waker alone (waker(): a softirq counts as
+	 * the tree's only on top of a tree thread's send).
+	 */
 	if (family == AF_INET) {
-		__u32 daddr = LOAD(cast, sk, __sk_common.skc_daddr);
+		__u32 addr = LOAD(cast, sk, __sk_common.skc_daddr);
 
-		/* a listener has no peer: judge it by its bound address */
-		if (!daddr)
-			daddr = LOAD(cast, sk, __sk_common.skc_rcv_saddr);
-		return daddr == 0 || (daddr & 0xff) == 127;
+		if (!addr)
+			addr = LOAD(cast, sk, __sk_common.skc_rcv_saddr);
+		return !addr || (addr & 0xff) == 127;
 	}
 	if (family == AF_INET6) {
 		__u32 w0 = LOAD(cast, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[0]);
@@ -200,8 +221,14 @@ static __always_inline bool is_loopback_sock(struct sock *sk, const bool cast)
 		__u32 w2 = LOAD(cast, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[2]);
 		__u32 w3 = LOAD(cast, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32[3]);
 
-		if (!w0 && !w1 && !w2 && (w3 == bpf_htonl(1) || !w3))
-			return true;
+		if (!w0 && !w1 && !w2 && !w3) {
+			w0 = LOAD(cast, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[0]);
+			w1 = LOAD(cast, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[1]);
+			w2 = LOAD(cast, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[2]);
+			w3 = LOAD(cast, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[3]);
+		}
+		if (!w0 && !w1 && !w2 && (!w3 || w3 == bpf_htonl(1)))
+			return true; /* ::, ::1 */
 		/* IPv4-mapped 127.x */
 		return !w0 && !w1 && w2 == bpf_htonl(0xffff) && (w3 & 0xff) == 127;
 	}
@@ -271,6 +298,26 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 		s->sys = NOT_IN_SYSCALL;
 		return;
 	}
+	/*
+	 * An io_uring worker (io-wq) runs requests in the kernel: its registers
+	 * are no syscall of its own. For a request it waits on the disk
+	 * (io_schedule() marks the wait in_iowait) or on a kernel lock; it waits
+	 * interruptibly for work: idle, not I/O.
+	 */
+	if (t->flags & PF_IO_WORKER) {
+		s->sys = IO_WORKER_WAIT;
+		if (!(prev_state & TASK_UNINTERRUPTIBLE))
+			s->cause = CAUSE_OTHER;
+		else
+			s->cause = BPF_CORE_READ_BITFIELD_PROBED(t, in_iowait) ? CAUSE_DISK : CAUSE_LOCK;
+		return;
+	}
+	if (nr >= 0 && (nr & X32_SYSCALL_BIT))
+		nr &= ~(long)X32_SYSCALL_BIT;
+	else if (nr >= 0 && (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)) {
+		nr = ia32_native[nr & (MAX_SYSCALLS - 1)];
+		arg0 = (__u32)regs->bx;
+	}
 	if (nr < 0 || nr >= NOT_IN_SYSCALL) {
 		/* not in a syscall: an uninterruptible wait is a major page fault */
 		s->sys = NOT_IN_SYSCALL;
@@ -288,6 +335,7 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 		break;
 	case CLASS_DISK:
 	case CLASS_OPEN:
+	case CLASS_CLOSE:
 		s->cause = CAUSE_DISK;
 		break;
 	case CLASS_POLL:
@@ -444,6 +492,13 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 		if (!(s->wake & WAKE_SEEN))
 			s->wake = __atomic_exchange_n(&s->early_wake, 0, __ATOMIC_RELAXED);
 		st->runq_wakeup_ns += ddelay;
+		/*
+		 * The rest holds what the counters leave out after the wakeup too:
+		 * the time to enqueue the thread on an idle CPU (a wakeup IPI; the
+		 * run-queue delay starts at the enqueue) and, on kernels that
+		 * account them apart, interrupts and steal while it ran. None of it
+		 * can be told apart here (README, "Known limits").
+		 */
 		account_blocked(st, tot, s, rest);
 		break;
 	case TS_AFTER_WAKEUP:
@@ -524,6 +579,32 @@ int BPF_PROG(on_sched_switch_read, bool preempt, struct task_struct *prev,
 	return switch_out(preempt, prev, prev_state, false);
 }
 
+/*
+ * wake_info() of this wakeup, judged for a softirq: one runs on top of
+ * whatever task it interrupts. A tree thread's loopback or Unix send runs
+ * the receive softirq itself, inside its sending syscall; a network card's
+ * receive softirq, or one that RPS raised on this CPU with an IPI, lands on
+ * any task, often a busy sibling in user space. So a softirq wakeup is the
+ * tree's own only when the task under it is in a syscall that sends: an fd
+ * or socket call, or a close.
+ */
+static __always_inline __u32 waker(void)
+{
+	__u32 w = wake_info();
+	struct pt_regs *regs;
+	long nr;
+	__u8 cls;
+
+	if ((w & (WAKE_BY_TREE | WAKE_IN_SOFTIRQ)) != (WAKE_BY_TREE | WAKE_IN_SOFTIRQ))
+		return w;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	nr = regs->orig_ax;
+	cls = nr >= 0 && nr < NOT_IN_SYSCALL ? syscall_class[nr & (MAX_SYSCALLS - 1)] : CLASS_OTHER;
+	if (cls != CLASS_FD && cls != CLASS_NET && cls != CLASS_CLOSE)
+		w &= ~WAKE_BY_TREE;
+	return w;
+}
+
 SEC("tp_btf/sched_waking")
 int BPF_PROG(on_sched_waking, struct task_struct *p)
 {
@@ -535,16 +616,16 @@ int BPF_PROG(on_sched_waking, struct task_struct *p)
 	case TS_BLOCKED:
 		/* a second wakeup since the switch-out is for the next wait */
 		if (!s->wake)
-			s->wake = wake_info();
+			s->wake = waker();
 		else
-			s->early_wake = wake_info();
+			s->early_wake = waker();
 		break;
 	case TS_NEW:
 	case TS_DEAD:
 		break;
 	default:
 		/* woken while still on its way off CPU: see the switch-out */
-		s->early_wake = wake_info();
+		s->early_wake = waker();
 	}
 	return 0;
 }
@@ -588,8 +669,8 @@ static __always_inline void proc_info_copy(__u32 parent, __u32 child, __u32 ppid
 		count_drop();
 }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+/* A task the parent, a member, made: a member from now on. */
+static __always_inline int tree_adopt(struct task_struct *parent, struct task_struct *child)
 {
 	struct task_state *ps = tree_state(parent);
 	struct task_state *cs;
@@ -650,6 +731,25 @@ static __always_inline void account_move(__u32 from, __u32 to)
 	}
 	if (bpf_map_update_elem(&thread_stats, &to, &moved, BPF_ANY))
 		count_drop();
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return tree_adopt(parent, child);
+}
+
+/*
+ * io_uring's worker threads (io-wq) are made by create_io_thread(), which
+ * emits no sched_process_fork: the task is caught as it is made, from the
+ * member that makes it (the submitter, or another worker).
+ */
+SEC("tp_btf/task_newtask")
+int BPF_PROG(on_task_newtask, struct task_struct *task, __u64 clone_flags)
+{
+	if (!(task->flags & PF_IO_WORKER))
+		return 0;
+	return tree_adopt(bpf_get_current_task_btf(), task);
 }
 
 SEC("tp_btf/sched_process_exec")

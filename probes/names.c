@@ -25,7 +25,10 @@ static const char *const disk_calls[] = {
 	"truncate", "io_getevents", "io_pgetevents", "msync", "fadvise64", "readahead",
 	"getdents64", "fstat", "newfstatat", "statx", "stat", "lstat", "unlink", "unlinkat",
 	"rename", "renameat", "renameat2", "mkdir", "mkdirat", "rmdir", "readlink",
-	"readlinkat", "execve", "execveat", "close", "close_range", NULL,
+	"readlinkat", "execve", "execveat", NULL,
+};
+static const char *const close_calls[] = {
+	"close", "close_range", NULL,
 };
 static const char *const open_calls[] = {
 	"open", "openat", "openat2", "creat", "name_to_handle_at", "open_by_handle_at", NULL,
@@ -50,7 +53,7 @@ static const char *const ipc_calls[] = {
 static const struct class_list classes[] = {
 	{ CLASS_FD, fd_calls },       { CLASS_DISK, disk_calls },   { CLASS_OPEN, open_calls },
 	{ CLASS_POLL, poll_calls },   { CLASS_LOCK, lock_calls },   { CLASS_SLEEP, sleep_calls },
-	{ CLASS_CHILD, child_calls }, { CLASS_IPC, ipc_calls },
+	{ CLASS_CHILD, child_calls }, { CLASS_IPC, ipc_calls },     { CLASS_CLOSE, close_calls },
 };
 
 int syscall_classes_fill(__u8 *class, size_t n)
@@ -68,12 +71,28 @@ int syscall_classes_fill(__u8 *class, size_t n)
 	return 0;
 }
 
+int syscall_ia32_native_fill(__u16 *native, size_t n)
+{
+	for (size_t nr = 0; nr < n; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86, (int)nr);
+		int x = name ? seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name) : -1;
+
+		native[nr] = x >= 0 && (size_t)x < n && x < IO_WORKER_WAIT ? x : NOT_IN_SYSCALL;
+		free(name);
+	}
+	return 0;
+}
+
 void syscall_name(int nr, char *buf, size_t len)
 {
 	char *name;
 
 	if (nr == NOT_IN_SYSCALL || nr < 0) {
 		snprintf(buf, len, "page_fault");
+		return;
+	}
+	if (nr == IO_WORKER_WAIT) {
+		snprintf(buf, len, "io_wq_worker");
 		return;
 	}
 	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);

@@ -99,7 +99,7 @@ int probes_seed_proc(struct probes *p, const struct proc_info *pi)
 	return probe_sched_seed_proc(p->sched, pi);
 }
 
-size_t probes_live(struct probes *p)
+bool probes_live(struct probes *p)
 {
 	return probe_sched_live(p->sched);
 }

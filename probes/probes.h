@@ -52,8 +52,8 @@ int probes_seed_root(struct probes *p, pid_t pid, __u64 now);
 int probes_seed(struct probes *p, const struct probe_seed *seed);
 int probes_seed_proc(struct probes *p, const struct proc_info *pi);
 
-/* Threads of the tree that have not exited (attach ends at 0). */
-size_t probes_live(struct probes *p);
+/* Whether a thread of the tree is still there (attach ends when none is). */
+bool probes_live(struct probes *p);
 
 /* Sums the tree's running totals over CPUs. */
 int probes_totals(struct probes *p, struct tree_totals *out);
@@ -71,6 +71,8 @@ int probes_collect(struct probes *p, struct profile *prof);
 
 /* Fills class[nr] (enum syscall_class) for the native architecture. */
 int syscall_classes_fill(__u8 *class, size_t n);
+/* Fills native[nr] with the x86_64 number of ia32 syscall nr's name, or NOT_IN_SYSCALL. */
+int syscall_ia32_native_fill(__u16 *native, size_t n);
 
 /* Name of syscall nr, or "nr_N"; NOT_IN_SYSCALL is "page_fault". */
 void syscall_name(int nr, char *buf, size_t len);
@@ -86,7 +88,7 @@ int probe_sched_tree_fd(const struct probe_sched *s);
 bool probe_sched_direct_loads(const struct probe_sched *s);
 int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed);
 int probe_sched_seed_proc(struct probe_sched *s, const struct proc_info *pi);
-size_t probe_sched_live(struct probe_sched *s);
+bool probe_sched_live(struct probe_sched *s);
 int probe_sched_totals(struct probe_sched *s, struct tree_totals *out);
 int probe_sched_drain(struct probe_sched *s);
 int probe_sched_collect(struct probe_sched *s, struct profile *prof);

@@ -77,6 +77,7 @@ static int load_variant(struct probe_sched *s, bool direct)
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch, direct);
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch_read, !direct);
 	syscall_classes_fill((__u8 *)s->skel->rodata->syscall_class, MAX_SYSCALLS);
+	syscall_ia32_native_fill((__u16 *)s->skel->rodata->ia32_native, MAX_SYSCALLS);
 	s->skel->rodata->pidns_inum = pidns_inum();
 	return sched_bpf__load(s->skel);
 }
@@ -163,7 +164,12 @@ int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed)
 	__u32 tid = seed->tid;
 
 	memcpy(st.comm, seed->comm, sizeof(st.comm));
-	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.thread_stats), &tid, &st, BPF_NOEXIST))
+	/*
+	 * The thread is traced from the storage update above: a switch-out of
+	 * it since then has opened its account already, and that one stays.
+	 */
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.thread_stats), &tid, &st, BPF_NOEXIST) &&
+	    errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -177,22 +183,35 @@ int probe_sched_seed_proc(struct probe_sched *s, const struct proc_info *pi)
 	return 0;
 }
 
-/* Threads whose account is still open in the kernel. */
-size_t probe_sched_live(struct probe_sched *s)
+/* Whether the thread tid (in advisor's pid namespace) is still there: /proc/TID finds any thread. */
+static bool thread_exists(__u32 tid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%u", tid);
+	return !access(path, F_OK);
+}
+
+/*
+ * Whether a thread's account is still open in the kernel with its thread
+ * there: one whose thread is gone waits for a last switch-out that may
+ * never come (a thread seeded by attach as it died), so it does not keep
+ * the profile going.
+ */
+bool probe_sched_live(struct probe_sched *s)
 {
 	int fd = bpf_map__fd(s->skel->maps.thread_stats);
 	__u32 key, next;
 	void *prev = NULL;
-	size_t n = 0;
 	struct thread_stats st;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (!bpf_map_lookup_elem(fd, &key, &st) && !st.exited)
-			n++;
+		if (!bpf_map_lookup_elem(fd, &key, &st) && !st.exited && thread_exists(st.tid))
+			return true;
 	}
-	return n;
+	return false;
 }
 
 int probe_sched_totals(struct probe_sched *s, struct tree_totals *out)
@@ -636,15 +655,6 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 	prof->processes = procs;
 	prof->nr_processes = nr;
 	return 0;
-}
-
-/* Whether the thread tid (in advisor's pid namespace) is still there: /proc/TID finds any thread. */
-static bool thread_exists(__u32 tid)
-{
-	char path[32];
-
-	snprintf(path, sizeof(path), "/proc/%u", tid);
-	return !access(path, F_OK);
 }
 
 /*

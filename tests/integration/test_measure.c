@@ -293,6 +293,8 @@ Test(measure, stale_wake_note_not_reused, .timeout = 120)
 	pid_t writer;
 
 	harness_require_bpf();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("one CPU: the workload's two spinning threads need a CPU each");
 	dir_make(dir, sizeof(dir));
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
@@ -511,5 +513,179 @@ Test(measure, exec_from_a_thread_one_process, .timeout = 120)
 			  jstr(t, "comm"));
 	}
 	check_lifetimes(&r);
+	run_free(&r);
+}
+
+/* lo's receive steering (RPS) of the tests below, restored when they end */
+static char rps_saved[64];
+static const char rps_path[] = "/sys/class/net/lo/queues/rx-0/rps_cpus";
+
+static bool rps_set(const char *mask)
+{
+	FILE *f = fopen(rps_path, "r");
+	bool ok;
+
+	if (!f || !fgets(rps_saved, sizeof(rps_saved), f)) {
+		if (f)
+			fclose(f);
+		return false;
+	}
+	fclose(f);
+	f = fopen(rps_path, "w");
+	if (!f)
+		return false;
+	ok = fputs(mask, f) >= 0;
+	return !fclose(f) && ok;
+}
+
+static void rps_restore(void)
+{
+	FILE *f = fopen(rps_path, "w");
+
+	if (f) {
+		fputs(rps_saved, f);
+		fclose(f);
+	}
+}
+
+/*
+ * A softirq runs on top of whatever task it interrupts: with lo's receive
+ * steered to CPU 1, where a sibling spins in user space, every datagram
+ * from a sender outside the tree wakes the receiver from the sibling's
+ * time. The wakeup is not the sibling's: the receiver's waits are external.
+ */
+static void softirq_bystander(const char *addr)
+{
+	char port[16];
+	struct run r;
+	pid_t sender;
+	double net, internal;
+
+	harness_require_bpf();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("one CPU: no other CPU to steer lo's receive to");
+	if (!rps_set("2"))
+		cr_skip_test("%s cannot be set (no RPS in this kernel?)", rps_path);
+	snprintf(port, sizeof(port), "%d", free_port());
+	sender = spawn(ARGS(workload("udp_bystander"), "send", port, "6000", "500"), -1);
+	run_advisor(&r, NULL, ARGS(workload("udp_bystander"), "recv", port, "1000", addr));
+	rps_restore();
+	reap(sender, true);
+	cr_expect(truth_need(&r, "received") == 1000, "received %llu datagrams, expected 1000",
+		  truth_need(&r, "received"));
+	net = jint(r.report, "time.blocked_ns.net");
+	internal = jint(r.report, "time.internal_ns.net");
+	cr_log_info("UDP receiver on %s beside a spinner on the steered CPU: blocked.net %.3f ms, "
+		    "internal %.3f ms",
+		    addr, net / 1e6, internal / 1e6);
+	cr_expect(net > 0, "time.blocked_ns.net is 0");
+	cr_expect(internal == 0,
+		  "%.3f ms of %.3f ms of waits for datagrams from outside counted internal",
+		  internal / 1e6, net / 1e6);
+	run_free(&r);
+}
+
+Test(measure, softirq_on_a_busy_sibling_is_not_its_wakeup, .timeout = 120)
+{
+	softirq_bystander("127.0.0.1");
+}
+
+/* a socket bound to the wildcard takes peers from anywhere: the same holds */
+Test(measure, softirq_on_a_busy_sibling_wildcard_socket, .timeout = 120)
+{
+	softirq_bystander("0.0.0.0");
+}
+
+/*
+ * A 32-bit syscall (a 32-bit program, or int $0x80) has its own numbers and
+ * its first argument in ebx: ia32 read is 3, which on x86_64 is close. Its
+ * waits on a FIFO fed from outside are external ipc waits in read.
+ */
+Test(measure, compat_32bit_syscalls_classified, .timeout = 120)
+{
+	char dir[64], fifo[128];
+	struct run r;
+	double ipc, all;
+	long long reads;
+	pid_t writer;
+
+	harness_require_bpf();
+	dir_make(dir, sizeof(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
+	writer = spawn(ARGS(workload("slow_writer"), fifo, "100", "5"), -1);
+	sleep_ms(50);
+	run_advisor(&r, NULL, ARGS(workload("compat_read"), fifo));
+	reap(writer, true);
+	dir_remove(dir);
+	if (!truth_need(&r, "compat")) {
+		run_free(&r);
+		cr_skip_test("this kernel runs no 32-bit syscalls (IA32 emulation off)");
+	}
+	ipc = jint(r.report, "time.blocked_ns.ipc");
+	all = blocked_sum(jget(r.report, "time"), "blocked_ns");
+	reads = syscall_sum(jget(r.report, "syscall_waits"), "read", "count");
+	cr_log_info("32-bit reads of a FIFO: blocked %.3f ms, ipc %.3f ms; waits in read %lld, "
+		    "in close %lld",
+		    all / 1e6, ipc / 1e6, reads,
+		    syscall_sum(jget(r.report, "syscall_waits"), "close", "count"));
+	cr_expect(truth_need(&r, "lines") == 100, "read %llu lines, expected 100",
+		  truth_need(&r, "lines"));
+	cr_expect(ipc >= 0.9 * all, "ipc %.0f ns of %.0f ns blocked", ipc, all);
+	cr_expect(jint(r.report, "time.internal_ns.ipc") == 0, "internal ipc %lld ns",
+		  jint(r.report, "time.internal_ns.ipc"));
+	cr_expect(reads >= 90, "%lld waits in read, the program read 100 lines", reads);
+	cr_expect(syscall_sum(jget(r.report, "syscall_waits"), "close", "count") == 0,
+		  "waits in close: the 32-bit read (3) read as x86_64's close");
+	run_free(&r);
+}
+
+/*
+ * io_uring's worker threads (io-wq), made without a fork event, are members
+ * of the tree: fio with every request punted to them. Their waits are the
+ * requests' (disk, a kernel lock) or idle (other), under their own name,
+ * never the submitter's io_uring_enter (poll).
+ */
+Test(measure, io_uring_workers_are_members, .timeout = 120)
+{
+	char dir[64], file[128], arg[160];
+	struct run r;
+	json_object *procs;
+	size_t workers = 0;
+	long long bad = 0, disk = 0, waits;
+
+	harness_require_bpf();
+	if (access("/usr/bin/fio", X_OK))
+		cr_skip_test("fio is not installed (make deps)");
+	dir_make(dir, sizeof(dir));
+	snprintf(file, sizeof(file), "%s/f", dir);
+	snprintf(arg, sizeof(arg), "--filename=%s", file);
+	run_advisor(&r, NULL,
+		    ARGS("fio", "--name=t", "--ioengine=io_uring", "--rw=randread", arg, "--size=16M",
+			 "--bs=4k", "--force_async=1", "--iodepth=8", "--runtime=1", "--time_based",
+			 "--output=/dev/null"));
+	dir_remove(dir);
+	procs = jget(r.report, "processes");
+	for (size_t i = 0; i < json_object_array_length(procs); i++) {
+		json_object *threads = jget(json_object_array_get_idx(procs, i), "threads");
+
+		for (size_t j = 0; j < json_object_array_length(threads); j++) {
+			json_object *t = json_object_array_get_idx(threads, j);
+
+			if (strncmp(jstr(t, "comm"), "iou-wrk-", 8))
+				continue;
+			workers++;
+			disk += jint(t, "blocked_ns.disk");
+			bad += jint(t, "blocked_ns.poll") + jint(t, "blocked_ns.net") +
+			       jint(t, "blocked_ns.ipc") + jint(t, "blocked_ns.sleep");
+		}
+	}
+	waits = syscall_sum(jget(r.report, "syscall_waits"), "io_wq_worker", "count");
+	cr_log_info("fio io_uring, all requests async: %zu io-wq workers, their disk waits %.3f ms, "
+		    "poll/net/ipc/sleep %lld ns; %lld waits under io_wq_worker",
+		    workers, disk / 1e6, bad, waits);
+	cr_expect(workers > 0, "no io-wq worker (iou-wrk-*) in the report");
+	cr_expect(bad == 0, "io-wq workers' waits counted as poll, net, ipc or sleep: %lld ns", bad);
+	cr_expect(waits > 0, "no waits under io_wq_worker in syscall_waits");
 	run_free(&r);
 }
