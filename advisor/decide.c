@@ -78,6 +78,11 @@
 #define NS_PER_MS 1e6
 
 #define LOCK_BOUND_MIN 0.5 /* lock_share at or above: lock-bound */
+/*
+ * open_io_share at or above: idle. The waits still open at the end never
+ * ended in I/O: a server with no client, a reader of input that never came.
+ */
+#define IDLE_OPEN_MIN 0.5
 #define LITTLE_WORK_NS 1e6 /* less cpu + io in the whole tree: too-short */
 #define RUN_FULL_NS 1e9 /* runs this long get full run-length confidence */
 #define RUN_LOW_NS 1e7 /* where the run-length factor bottoms out at 0.5 */
@@ -233,6 +238,13 @@ static bool judge_inconclusive(const struct tree *tr, const struct thresholds *t
 				conf = distance_factor((t->busy_min - tr->busiest) / t->busy_min);
 		}
 		set_inconclusive(v, j, JUDGED_IDLE, name, conf);
+		return true;
+	}
+
+	if (tr->open_io_share >= IDLE_OPEN_MIN) {
+		path_add(v, "open_io_share", tr->open_io_share, IDLE_OPEN_MIN, "idle");
+		set_inconclusive(v, j, JUDGED_OPEN, "idle",
+				 distance_factor(share_distance(tr->open_io_share, IDLE_OPEN_MIN)));
 		return true;
 	}
 

@@ -303,6 +303,7 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 		add_wait_hist(w, cw, &p->waits[c].all);
 		add_wait_hist(w, add(w, cw, "external", json_object_new_object()),
 			      &p->waits[c].ext);
+		add_wait_hist(w, add(w, cw, "open", json_object_new_object()), &p->waits[c].open);
 	}
 
 	o = add(w, root, "connections", json_object_new_object());

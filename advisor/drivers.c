@@ -17,7 +17,9 @@
  *          while 32 threads sharing 2 CPUs all count.
  *
  * The drivers: io_fraction = sum io / sum (cpu + runq + io) over busy
- * threads, where runq leaves out the time the tree waited for CPUs that other
+ * threads (the open_io_share, the part of the external I/O wait in waits
+ * still open when the profile ended, tells idle from I/O-bound), where runq
+ * leaves out the time the tree waited for CPUs that other
  * programs held: in each timeline bucket, the tree's threads can only have
  * queued behind each other for the part of their demand (cpu + runq) past the
  * CPUs online, so the rest of the bucket's runq was other programs' load. A
@@ -297,6 +299,16 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 	}
 
 	tr->wait_p50_ns = io_wait_p50(p);
+	{
+		double ext = 0;
+
+		for (int c = 0; c < NR_CAUSES; c++)
+			if (CAUSE_IS_IO(c)) {
+				tr->io_open += p->waits[c].open.total_ns;
+				ext += p->waits[c].ext.total_ns;
+			}
+		tr->open_io_share = ext > 0 ? tr->io_open / ext : 0;
+	}
 	tr->conns_counted = p->conns.tcp_counted;
 	tr->peak_open = tr->conns_counted ? p->conns.peak_open : 0;
 	tr->current_model = tree_current_model(tr);

@@ -72,6 +72,12 @@ struct tree {
 
 	double lock_share;
 	double idle_share;
+	/*
+	 * External I/O wait in waits still open when the profile ended, and its
+	 * share of all external I/O wait: waiting for work that never came
+	 */
+	double io_open;
+	double open_io_share;
 	double cpu_used; /* busy cpu / wall: CPUs in use on average */
 	bool event_loop;
 };

@@ -199,6 +199,17 @@ static void write_inconclusive(const struct tree *tr, const struct thresholds *t
 	case JUDGED_IDLE:
 		write_idle(tr, t, j, v);
 		break;
+	case JUDGED_OPEN:
+		snprintf(v->rationale, sizeof(v->rationale),
+			 "%.0f%% of its I/O wait (%s) was in waits still open when the run "
+			 "ended (open_io_share %.2f >= %.2f): it was waiting for work that had "
+			 "not come (a server with no client, input not yet given, a reply still "
+			 "due), not doing I/O. Profile it while it has work.",
+			 pct(tr->open_io_share), fmt_ns(a, sizeof(a), tr->io_open),
+			 tr->open_io_share, n->threshold);
+		snprintf(v->advice, sizeof(v->advice),
+			 "profile it under load: it was idle, waiting for work");
+		break;
 	case JUDGED_LITTLE_WORK:
 		snprintf(v->rationale, sizeof(v->rationale),
 			 "The whole tree was on CPU or in I/O for only %s, under the %g ms "

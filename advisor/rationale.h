@@ -16,6 +16,7 @@
 enum judged_by {
 	JUDGED_TOO_SHORT, /* the run lasted less than min_duration_ms */
 	JUDGED_IDLE, /* no thread was busy, or idle_share >= asleep_min */
+	JUDGED_OPEN, /* most I/O wait was in waits still open at the end: idle */
 	JUDGED_LITTLE_WORK, /* the whole tree did too little cpu + io */
 	JUDGED_LOCKS, /* lock-bound */
 	JUDGED_TREE, /* a model, from the tree */

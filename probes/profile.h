@@ -51,10 +51,15 @@ struct syscall_stat {
 	__u64 hist[MAX_SLOTS];
 };
 
-/* Waits of one cause; ext holds the part a thread of the tree did not end. */
+/*
+ * Waits of one cause; ext holds the part a thread of the tree did not end,
+ * open the waits still going when the profile ended (no wakeup seen: in all
+ * and ext too, as long as they lasted until then).
+ */
 struct cause_waits {
 	struct wait_hist all;
 	struct wait_hist ext;
+	struct wait_hist open;
 };
 
 struct connections {

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../bpf/hist.bpf.h"
 #include "probes.h"
 #include "sched.skel.h"
 
@@ -30,6 +31,16 @@ struct probe_sched {
 	struct proc_info *procs;
 	size_t nr_procs, cap_procs;
 	bool oom;
+	/*
+	 * Waits the final sweep closed: still open (no wakeup seen) or ended
+	 * by a wakeup but not yet by a switch-out, by cause and by syscall
+	 */
+	struct wait_hist open[NR_CAUSES], ended[NR_CAUSES];
+	struct swept_wait {
+		__u32 sys;
+		__u64 ns;
+	} *swept;
+	size_t nr_swept, cap_swept;
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -305,8 +316,16 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 	switch (ts.state) {
 	case TS_BLOCKED:
 		st->runq_wakeup_ns += ddelay;
-		if (ts.cause < NR_CAUSES)
+		if (ts.cause < NR_CAUSES) {
 			st->blocked_ns[ts.cause] += rest;
+			/* into the histograms too: a wait still open is the longest of all */
+			wait_hist_add(ts.wake & WAKE_SEEN ? &s->ended[ts.cause] : &s->open[ts.cause],
+				      rest);
+			if (!grow((void **)&s->swept, &s->cap_swept, s->nr_swept + 1,
+				  sizeof(*s->swept)))
+				s->swept[s->nr_swept++] =
+				    (struct swept_wait){ ts.sys & (MAX_SYSCALLS - 1), rest };
+		}
 		break;
 	case TS_AFTER_WAKEUP:
 		st->runq_wakeup_ns += ddelay;
@@ -462,6 +481,12 @@ static int collect_waits(struct probe_sched *s, struct profile *prof)
 			if (!internal)
 				hist_merge(&prof->waits[c].ext, &h);
 		}
+		/* no thread of the tree ended them (an ended one: the waker is not judged) */
+		hist_merge(&prof->waits[c].all, &s->open[c]);
+		hist_merge(&prof->waits[c].ext, &s->open[c]);
+		hist_merge(&prof->waits[c].all, &s->ended[c]);
+		hist_merge(&prof->waits[c].ext, &s->ended[c]);
+		prof->waits[c].open = s->open[c];
 	}
 	prof->nr_syscall_waits = 0;
 	prof->syscall_waits = calloc(MAX_SYSCALLS, sizeof(*prof->syscall_waits));
@@ -471,6 +496,10 @@ static int collect_waits(struct probe_sched *s, struct profile *prof)
 		free(all);
 		free(v);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->nr_swept; i++) {
+		/* the sweep's waits go into their syscall's first CPU's slot */
+		wait_hist_add(all + (size_t)s->swept[i].sys * s->ncpus, s->swept[i].ns);
 	}
 	for (__u32 nr = 0; nr < MAX_SYSCALLS; nr++) {
 		struct syscall_stat *ss;
@@ -737,5 +766,6 @@ void probe_sched_destroy(struct probe_sched *s)
 	sched_bpf__destroy(s->skel);
 	free(s->threads);
 	free(s->procs);
+	free(s->swept);
 	free(s);
 }

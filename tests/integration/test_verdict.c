@@ -322,3 +322,43 @@ Test(verdict, lock_contention_not_confident, .timeout = 120)
 	verdict_case("lock-contention", ARGS(workload("lock_contention"), "8", "1500"), NULL,
 		     check_lock_bound);
 }
+
+/*
+ * An event loop with no client for the whole run, stopped by --duration:
+ * its one epoll_wait is still open at the end. That wait is in the
+ * histograms (the longest of all), and the verdict is idle, not I/O.
+ */
+Test(verdict, idle_server_inconclusive, .timeout = 120)
+{
+	char models[RUNS][32];
+
+	harness_require_bpf();
+	for (int i = 0; i < RUNS; i++) {
+		char port[16];
+		struct run r;
+		double open, dur;
+
+		snprintf(port, sizeof(port), "%d", free_port());
+		run_advisor(&r, ARGS("-d", "1"),
+			    ARGS(workload("epoll_server"), "--port", port, "--duration-ms", "20000"));
+		snprintf(models[i], sizeof(models[i]), "%s", jstr(r.report, "verdict.model"));
+		open = jint(r.report, "waits.poll.open.total_ns");
+		dur = jint(r.report, "duration_ns");
+		fprintf(stderr,
+			"verdict idle-server       run %d: model %s reason %s; open poll wait %.0f ms "
+			"of %.0f ms, wait_p50 %.0f ms | %s\n",
+			i + 1, models[i], jstr(r.report, "verdict.inconclusive_reason"), open / 1e6,
+			dur / 1e6, jnum(r.report, "verdict.drivers.wait_p50_ns") / 1e6,
+			jstr(r.report, "verdict.rationale"));
+		expect_model(&r, "idle-server", "inconclusive");
+		cr_expect(!strcmp(jstr(r.report, "verdict.inconclusive_reason"), "idle"),
+			  "reason %s, expected idle", jstr(r.report, "verdict.inconclusive_reason"));
+		cr_expect(open >= 0.5 * dur, "the open epoll_wait: %.0f ns of a %.0f ns run", open,
+			  dur);
+		cr_expect(jint(r.report, "waits.poll.open.count") == 1, "%lld open poll waits, 1 expected",
+			  jint(r.report, "waits.poll.open.count"));
+		cr_expect(jint(r.report, "waits.poll.count") >= 1, "the open wait is not in waits.poll");
+		run_free(&r);
+	}
+	same_model("idle-server", models, RUNS);
+}

@@ -566,6 +566,61 @@ Test(decide, inconclusive_idle)
 	free(f);
 }
 
+/* an I/O-bound thread whose external net wait has `open_ms` still open at the end */
+static const struct verdict *open_case(struct fixture *f, double open_ms)
+{
+	struct thread_profile *th = fx_thread(f, 0);
+
+	th->cpu_ns = MS(200);
+	th->blocked_ns[CAUSE_NET] = MS(1800);
+	fx_waits(f, CAUSE_NET, 15, 1000);
+	f->p.waits[CAUSE_NET].ext.total_ns = MS(1800);
+	f->p.waits[CAUSE_NET].open.total_ns = MS(open_ms);
+	f->p.waits[CAUSE_NET].open.count = open_ms > 0;
+	return fx_decide(f);
+}
+
+Test(decide, inconclusive_open_waits_at_and_around_the_threshold)
+{
+	static const struct {
+		double open_ms;
+		bool idle;
+	} cases[] = {
+		/* open_io_share = open / 1800 ms against IDLE_OPEN_MIN 0.5 */
+		{ 0, false }, { 899, false }, { 900, true }, { 901, true }, { 1800, true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_new(2000, 2, "native");
+		const struct verdict *v = open_case(f, cases[i].open_ms);
+
+		cr_expect_eq(v->model == MODEL_INCONCLUSIVE, cases[i].idle,
+			     "open %g ms of 1800: model %s", cases[i].open_ms,
+			     model_names[v->model]);
+		if (cases[i].idle) {
+			cr_expect_str_eq(v->inconclusive_reason, "idle");
+			cr_expect_str_eq(v->path[v->nr_path - 1].metric, "open_io_share");
+			cr_expect(strstr(v->rationale, "still open"), "%s", v->rationale);
+			cr_expect_float_eq(v->speedup_bound, 1, 1e-9);
+		}
+		free(f);
+	}
+}
+
+/* the confidence of the idle reason rises with the distance from the threshold */
+Test(decide, open_waits_confidence_rises_with_the_share)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	double at = open_case(f, 900)->confidence, more;
+
+	free(f);
+	f = fx_new(2000, 2, "native");
+	more = open_case(f, 1700)->confidence;
+	cr_expect_float_eq(at, 0.5, 1e-6, "%f", at);
+	cr_expect_gt(more, at);
+	free(f);
+}
+
 Test(decide, inconclusive_has_rationale_and_advice)
 {
 	struct fixture *f = fx_new(1000, 2, "native");
