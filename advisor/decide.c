@@ -66,6 +66,12 @@
  * to every CPU online: 1 / (s + (1 - s) min(1, used / cpus)). I/O-bound,
  * overlapping every wait leaves the CPU share: 1 / (1 - io_fraction),
  * capped by the CPUs (cpus x wall / busy cpu time) and at 1000.
+ * Either is then capped by the critical path: no rewrite finishes sooner
+ * than the longest of the busy CPU time over the CPUs online, the CPU time
+ * the runtime keeps serial under the advised model (CPython's GIL per
+ * process, Node.js's loop thread; gone with multiprocessing), the longest
+ * single external I/O wait, and the longest chain of reads of one pipe fed
+ * from outside (its producer's pace). bound = wall / that.
  */
 #include <math.h>
 #include <stdio.h>
@@ -280,6 +286,31 @@ static bool already_fits(enum model m, const struct tree *tr)
 	}
 }
 
+/* The longest part of the critical path and wall / it: see the top. */
+static void critical_path(const struct tree *tr, enum model m, struct judgement *j)
+{
+	const struct {
+		double ns;
+		enum path_limit limit;
+	} parts[] = {
+		{ tr->cpus > 0 ? tr->b_cpu / tr->cpus : tr->b_cpu, LIMIT_CPU },
+		{ m == MODEL_MULTIPROCESSING ? 0 : tr->serial_cpu, LIMIT_SERIAL },
+		{ tr->longest_wait, LIMIT_WAIT },
+		{ tr->stream_max, LIMIT_STREAM },
+	};
+
+	j->path_ns = 0;
+	j->limit = LIMIT_CPU;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (parts[i].ns > j->path_ns) {
+			j->path_ns = parts[i].ns;
+			j->limit = parts[i].limit;
+		}
+	j->path_bound = j->path_ns > 0 ? tr->wall / j->path_ns : SPEEDUP_MAX;
+	if (j->path_bound > SPEEDUP_MAX)
+		j->path_bound = SPEEDUP_MAX;
+}
+
 static void speedup(const struct tree *tr, enum model m, struct judgement *j, struct verdict *v)
 {
 	double s = tr->io_fraction, bound;
@@ -295,6 +326,11 @@ static void speedup(const struct tree *tr, enum model m, struct judgement *j, st
 		if (j->cap > SPEEDUP_MAX)
 			j->cap = SPEEDUP_MAX;
 		bound = j->overlap < j->cap ? j->overlap : j->cap;
+	}
+	critical_path(tr, m, j);
+	if (j->path_bound < bound) {
+		bound = j->path_bound;
+		j->by_path = true;
 	}
 	v->speedup_bound = bound > 1 ? bound : 1;
 }

@@ -51,7 +51,7 @@ struct verdict {
 	struct path_node path[MAX_PATH];
 
 	double speedup_bound;
-	char speedup_basis[256];
+	char speedup_basis[384];
 	char advice[256]; /* one line: what to do, "from X to Y" */
 	char rationale[1024];
 };

@@ -252,13 +252,20 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 		const struct process_profile *proc = &p->processes[i];
 		struct span sp = { .start = ~0ULL, .end = 0 };
 		size_t nr_workers = 0;
+		double proc_cpu = 0;
 
 		for (size_t j = 0; j < proc->nr_threads; j++) {
 			const struct thread_profile *th = &proc->threads[j];
 			double cpu_io;
 
-			if (!tree_add_thread(tr, th, p->duration_ns, t, &cpu_io) ||
-			    cpu_io < worker_min)
+			if (th->stream_ns > tr->stream_max)
+				tr->stream_max = th->stream_ns;
+			if (!tree_add_thread(tr, th, p->duration_ns, t, &cpu_io))
+				continue;
+			proc_cpu += th->cpu_ns;
+			if (tr->nodejs && th->cpu_ns > tr->serial_cpu)
+				tr->serial_cpu = th->cpu_ns;
+			if (cpu_io < worker_min)
 				continue;
 			nr_workers++;
 			if (th->start_ns < sp.start)
@@ -266,6 +273,8 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 			if (thread_end_ns(th, p->duration_ns) > sp.end)
 				sp.end = thread_end_ns(th, p->duration_ns);
 		}
+		if (tr->cpython && proc_cpu > tr->serial_cpu)
+			tr->serial_cpu = proc_cpu;
 		if (nr_workers > 1)
 			tr->multithreaded = true;
 		if (nr_workers) {
@@ -306,6 +315,8 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 			if (CAUSE_IS_IO(c)) {
 				tr->io_open += p->waits[c].open.total_ns;
 				ext += p->waits[c].ext.total_ns;
+				if (p->waits[c].ext.max_ns > tr->longest_wait)
+					tr->longest_wait = p->waits[c].ext.max_ns;
 			}
 		tr->open_io_share = ext > 0 ? tr->io_open / ext : 0;
 	}

@@ -78,6 +78,17 @@ struct tree {
 	 */
 	double io_open;
 	double open_io_share;
+
+	/*
+	 * The critical path's parts, that no rewrite shortens (see decide.c):
+	 * the busy CPU time one interpreter runs serially (CPython: the largest
+	 * process's, under its GIL; Node.js: the busiest thread's, its loop; 0
+	 * for native code), the longest single external I/O wait, and the
+	 * longest chain of reads of one pipe (a thread's stream_ns).
+	 */
+	double serial_cpu;
+	double longest_wait;
+	double stream_max;
 	double cpu_used; /* busy cpu / wall: CPUs in use on average */
 	bool event_loop;
 };

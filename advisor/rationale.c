@@ -21,6 +21,7 @@
 
 #define NS_PER_MS 1e6
 #define LOCK_NOTE_MIN 0.2 /* lock_share worth a sentence in the rationale */
+#define SPEEDUP_NONE 1.05 /* a bound below this is no gain: "none" */
 
 /*
  * Why an idle tree waited. The reason's share of the waits goes between why
@@ -239,10 +240,72 @@ static void write_inconclusive(const struct tree *tr, const struct thresholds *t
 		 j->drop ? v->confidence / j->drop : 0, j->drop);
 }
 
+/* What the critical path's longest part is, in words, with its length. */
+static void path_words(const struct tree *tr, const struct judgement *j, char *buf, size_t len)
+{
+	char a[FMT_LEN], b[FMT_LEN];
+
+	fmt_ns(a, sizeof(a), j->path_ns);
+	switch (j->limit) {
+	case LIMIT_CPU:
+		snprintf(buf, len, "the busy CPU time %s over %d CPUs: %s",
+			 fmt_ns(b, sizeof(b), tr->b_cpu), tr->cpus, a);
+		break;
+	case LIMIT_SERIAL:
+		snprintf(buf, len, "the CPU time %s keeps serial (%s): %s",
+			 tr->cpython ? "CPython's GIL" : "the event loop's thread",
+			 tr->cpython ? "one process's threads take turns" : "its busiest thread", a);
+		break;
+	case LIMIT_WAIT:
+		snprintf(buf, len, "the longest single I/O wait: %s", a);
+		break;
+	default:
+		snprintf(buf, len, "reads of one pipe its producer feeds at its own pace: %s", a);
+	}
+}
+
+/* "up to 7.3x faster (the critical path: ...)", or no faster. */
+static const char *gain_words(const struct tree *tr, const struct judgement *j,
+			      const struct verdict *v, char *buf, size_t len)
+{
+	char a[FMT_LEN];
+
+	if (v->speedup_bound < SPEEDUP_NONE) {
+		snprintf(buf, len, "no faster: it is at its limit");
+		return buf;
+	}
+	snprintf(buf, len, "up to %.1fx faster", v->speedup_bound);
+	if (j->by_path && j->limit == LIMIT_SERIAL)
+		appendf(buf, len, " (%s keeps %s of CPU serial)",
+			tr->cpython ? "the GIL" : "the event loop", fmt_ns(a, sizeof(a), j->path_ns));
+	else if (j->by_path && j->limit == LIMIT_WAIT)
+		appendf(buf, len, " (its longest single wait is %s)", fmt_ns(a, sizeof(a), j->path_ns));
+	else if (j->by_path && j->limit == LIMIT_STREAM)
+		appendf(buf, len, " (it reads %s from one pipe at its producer's pace)",
+			fmt_ns(a, sizeof(a), j->path_ns));
+	return buf;
+}
+
 static void write_speedup_basis(const struct tree *tr, const struct judgement *j, struct verdict *v)
 {
 	double s = tr->io_fraction;
+	char part[160], a[FMT_LEN];
 
+	path_words(tr, j, part, sizeof(part));
+	if (v->speedup_bound < SPEEDUP_NONE) {
+		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
+			 "none: already at the limit; the critical path's longest part is %s, "
+			 "of %s wall",
+			 part, fmt_ns(a, sizeof(a), tr->wall));
+		return;
+	}
+	if (j->by_path) {
+		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
+			 "critical path: no rewrite finishes sooner than %s; %s wall / that = "
+			 "%.1f",
+			 part, fmt_ns(a, sizeof(a), tr->wall), j->path_bound);
+		return;
+	}
 	if (v->model == MODEL_MULTIPROCESSING)
 		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
 			 "Amdahl: I/O share %.2f stays serial, the rest spreads from %.1f CPUs "
@@ -253,6 +316,8 @@ static void write_speedup_basis(const struct tree *tr, const struct judgement *j
 			 "overlapping every wait leaves the CPU share: 1 / (1 - io_fraction "
 			 "%.2f) = %.1f, capped by %d CPUs x wall / cpu time and %g: %.1f",
 			 s, j->overlap, tr->cpus, j->cap_max, j->cap);
+	appendf(v->speedup_basis, sizeof(v->speedup_basis),
+		"; the critical path (%s) allows %.1f", part, j->path_bound);
 }
 
 static void write_confidence_basis(const struct tree *tr, const struct thresholds *t,
@@ -285,9 +350,18 @@ static void write_confidence_basis(const struct tree *tr, const struct threshold
 			tr->lock_share, j->f_lock);
 }
 
-static void write_advice(const struct tree *tr, struct verdict *v)
+static void write_advice(const struct tree *tr, const struct judgement *j, struct verdict *v)
 {
-	if (!v->already_fits && v->model == MODEL_MULTIPROCESSING && tr->multiprocess)
+	char part[160];
+
+	if (!v->already_fits && v->speedup_bound < SPEEDUP_NONE) {
+		/* the model fits its kind of work, but no rewrite would gain */
+		path_words(tr, j, part, sizeof(part));
+		snprintf(v->advice, sizeof(v->advice),
+			 "nothing to gain from a rewrite now: %s is most of the run; %s fits "
+			 "this kind of work if it grows",
+			 part, model_names[v->model]);
+	} else if (!v->already_fits && v->model == MODEL_MULTIPROCESSING && tr->multiprocess)
 		/* the right model, not yet enough of it (make -j2 with a serial link) */
 		snprintf(v->advice, sizeof(v->advice),
 			 "already multiprocess: keep more processes busy at once (%.1f of %d CPUs "
@@ -336,9 +410,11 @@ static void write_io_bound(const struct tree *tr, const struct thresholds *t,
 static void write_tree(const struct tree *tr, const struct thresholds *t, const struct judgement *j,
 		       struct verdict *v)
 {
+	char gain[160];
+
 	write_speedup_basis(tr, j, v);
 	write_confidence_basis(tr, t, j, v);
-	write_advice(tr, v);
+	write_advice(tr, j, v);
 
 	/* rationale: what it is bound by, what that means, what changes it */
 	if (j->io_bound)
@@ -349,9 +425,9 @@ static void write_tree(const struct tree *tr, const struct thresholds *t, const 
 			"The busy threads spent %.0f%% of their time on CPU or runnable and %.0f%% "
 			"waiting on I/O (io_fraction %.2f < %.2f), so the program is CPU-bound. "
 			"It used %.1f of %d CPUs on average: spreading the work could make it "
-			"up to %.1fx faster. ",
+			"%s. ",
 			pct(1 - tr->io_fraction), pct(tr->io_fraction), tr->io_fraction,
-			t->io_bound_min, tr->cpu_used, tr->cpus, v->speedup_bound);
+			t->io_bound_min, tr->cpu_used, tr->cpus, gain_words(tr, j, v, gain, sizeof(gain)));
 
 	/* said when it moved io_fraction by more than 0.01 */
 	if (tr->runq_external > 0.01 * (tr->b_cpu + tr->b_runq + tr->b_io) && tr->runq_all > 0) {
@@ -379,9 +455,8 @@ static void write_tree(const struct tree *tr, const struct thresholds *t, const 
 			"Its event loop keeps one CPU busy: more processes or workers beside the "
 			"loop can use the others.");
 	else if (v->model != MODEL_MULTIPROCESSING)
-		appendf(v->rationale, sizeof(v->rationale),
-			"Overlapping those waits could make it up to %.1fx faster.",
-			v->speedup_bound);
+		appendf(v->rationale, sizeof(v->rationale), "Overlapping those waits could make it %s.",
+			gain_words(tr, j, v, gain, sizeof(gain)));
 }
 
 void rationale_write(const struct tree *tr, const struct thresholds *t, const struct judgement *j,

@@ -53,6 +53,15 @@ struct judgement {
 	/* JUDGED_TREE: the terms of the speedup bound */
 	double used, spread; /* CPU-bound: CPUs used now, share of the CPUs that is */
 	double overlap, cap, cap_max; /* I/O-bound: 1 / (1 - s), its CPU cap, the cap's cap */
+	/* the critical path (decide.c): its longest part, which one, and wall / it */
+	double path_ns, path_bound;
+	enum path_limit {
+		LIMIT_CPU, /* the busy CPU time over the CPUs online */
+		LIMIT_SERIAL, /* the CPU time one interpreter runs serially */
+		LIMIT_WAIT, /* the longest single external I/O wait */
+		LIMIT_STREAM, /* the longest chain of reads of one pipe */
+	} limit;
+	bool by_path; /* the critical path, not the share formula, sets the bound */
 };
 
 /*

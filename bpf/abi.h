@@ -87,6 +87,12 @@ struct thread_stats {
 	__u64 runq_preempt_ns;
 	__u64 blocked_ns[NR_CAUSES];
 	__u64 internal_ns[NR_CAUSES];
+	/*
+	 * external waits on the same pipe or FIFO as the thread's previous
+	 * external I/O wait: a stream fed at its producer's pace, a chain no
+	 * rewrite of the reader shortens
+	 */
+	__u64 stream_ns;
 	char comm[COMM_LEN];
 };
 
@@ -187,6 +193,10 @@ struct task_state {
 	 */
 	__u32 tid;
 	__u32 tgid;
+	__u32 next_tid; /* the id an exec gave it, while its account waits to move there */
+	__u32 pad2;
+	__u64 fifo; /* the pipe or FIFO (struct file address) the thread blocks on, or 0 */
+	__u64 last_fifo; /* the one of its previous external I/O wait, or 0 */
 };
 
 #endif /* ADVISOR_BPF_ABI_H */

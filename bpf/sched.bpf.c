@@ -235,9 +235,12 @@ static __always_inline bool is_loopback_sock(struct sock *sk, const bool cast)
 	return false;
 }
 
-/* The cause of a wait in an fd-based syscall, from the kind of file behind fd. */
+/*
+ * The cause of a wait in an fd-based syscall, from the kind of file behind
+ * fd; *fifo gets the file of a pipe or FIFO.
+ */
 static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loopback,
-					const bool cast)
+					__u64 *fifo, const bool cast)
 {
 	struct files_struct *files = t->files;
 	struct fdtable *fdt;
@@ -277,6 +280,9 @@ static __always_inline __u32 fd_cause(struct task_struct *t, long fd, __u32 *loo
 	case S_IFBLK:
 	case S_IFDIR:
 		return CAUSE_DISK;
+	case S_IFIFO:
+		*fifo = fptr;
+		return CAUSE_IPC;
 	default:
 		/* pipes, FIFOs, character devices, anon inodes (eventfd...) */
 		return CAUSE_IPC;
@@ -293,6 +299,7 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 	__u32 cls;
 
 	s->loopback = 0;
+	s->fifo = 0;
 	if (prev_state & (TASK_STOPPED | TASK_TRACED)) {
 		s->cause = CAUSE_OTHER;
 		s->sys = NOT_IN_SYSCALL;
@@ -328,7 +335,7 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
 	cls = syscall_class[nr & (MAX_SYSCALLS - 1)];
 	switch (cls) {
 	case CLASS_FD:
-		s->cause = fd_cause(t, arg0, &s->loopback, cast);
+		s->cause = fd_cause(t, arg0, &s->loopback, &s->fifo, cast);
 		break;
 	case CLASS_NET:
 		s->cause = CAUSE_NET;
@@ -417,6 +424,12 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
 		if (internal)
 			st->internal_ns[ci] += delta;
 	}
+	/* successive external reads of one pipe: the producer's pace */
+	if (st && !internal && CAUSE_IS_IO(cause)) {
+		if (s->fifo && s->fifo == s->last_fifo)
+			st->stream_ns += delta;
+		s->last_fifo = s->fifo;
+	}
 	h = bpf_map_lookup_elem(&cause_hists, &idx);
 	if (h)
 		wait_hist_add(h, delta);
@@ -429,6 +442,39 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
 		else
 			tot->other_ns += delta;
 	}
+}
+
+/*
+ * An exec from a thread other than the leader: the kernel kills the other
+ * threads, the old leader included, and swaps the ids of the exec'ing
+ * thread and the old leader. Each keeps the id it had in its state until
+ * its account is settled: the old leader closes its account under the
+ * leader's id at its last switch-out (it is a zombie by then, so that comes
+ * soon), and then the exec'ing thread's account moves to that id with its
+ * whole history, at the exec or at its first switch-out after the old
+ * leader's. Returns whether it moved.
+ */
+static __always_inline bool account_move(struct task_state *s)
+{
+	__u32 from = s->tid, to = s->next_tid;
+	struct thread_stats *old, *other, moved;
+
+	other = bpf_map_lookup_elem(&thread_stats, &to);
+	if (other && !other->exited)
+		return false; /* the old leader's, still open */
+	if (other)
+		count_drop(); /* a dead leader's account the queue could not take */
+	old = bpf_map_lookup_elem(&thread_stats, &from);
+	if (old) {
+		__builtin_memcpy(&moved, old, sizeof(moved));
+		moved.tid = to;
+		if (bpf_map_update_elem(&thread_stats, &to, &moved, BPF_ANY))
+			count_drop();
+		bpf_map_delete_elem(&thread_stats, &from);
+	}
+	s->tid = to;
+	s->next_tid = 0;
+	return true;
 }
 
 /*
@@ -452,12 +498,17 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
  */
 static __always_inline void close_episode(struct task_struct *t, struct task_state *s, __u64 now)
 {
-	struct thread_stats *st = stats_get(t, s, now);
 	struct tree_totals *tot = totals_get();
 	__u64 exec = t->se.sum_exec_runtime;
 	__u64 delay = t->sched_info.run_delay;
 	__u64 dcpu = exec - s->exec_last, ddelay = delay - s->delay_last;
 	__u64 gap = now - s->ts, rest = 0, used;
+	struct thread_stats *st;
+
+	/* an exec moved the thread to the leader's id, once the old leader's account closed */
+	if (s->next_tid)
+		account_move(s);
+	st = stats_get(t, s, now);
 
 	if (exec < s->exec_last)
 		dcpu = 0;
@@ -700,39 +751,6 @@ static __always_inline int tree_adopt(struct task_struct *parent, struct task_st
 	return 0;
 }
 
-/*
- * An exec from a thread other than the leader: the kernel kills the other
- * threads, the old leader included, and swaps the ids of the exec'ing
- * thread and the old leader. The exec'ing thread's account moves to the
- * leader's id with its whole history, or it would stay open under an id no
- * thread has. The old leader's account, if its last switch-out has not
- * come yet (it is a zombie already, so it comes soon), moves to the id it
- * now dies with. (Inside a pid namespace the old leader keeps the id it
- * cached, so in that rare order its last episode closes the moved account.)
- */
-static __always_inline void account_move(__u32 from, __u32 to)
-{
-	struct thread_stats *old = bpf_map_lookup_elem(&thread_stats, &from);
-	struct thread_stats *other, moved;
-
-	if (!old)
-		return;
-	__builtin_memcpy(&moved, old, sizeof(moved));
-	moved.tid = to;
-	other = bpf_map_lookup_elem(&thread_stats, &to);
-	if (other && !other->exited) {
-		other->tid = from;
-		if (bpf_map_update_elem(&thread_stats, &from, other, BPF_ANY))
-			count_drop();
-	} else {
-		if (other)
-			count_drop(); /* a dead leader's account the queue could not take */
-		bpf_map_delete_elem(&thread_stats, &from);
-	}
-	if (bpf_map_update_elem(&thread_stats, &to, &moved, BPF_ANY))
-		count_drop();
-}
-
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -759,19 +777,17 @@ int BPF_PROG(on_sched_process_exec, struct task_struct *p, pid_t old_pid, struct
 	struct thread_stats *st;
 	struct proc_info *pi;
 	unsigned long arg_start;
-	__u32 tgid, old_tid;
+	__u32 tgid, new_tid;
 
 	if (!s)
 		return 0;
-	old_tid = pidns_inum ? s->tid : (__u32)old_pid;
-	/* an exec from a non-leader thread takes the leader's id: read them again */
-	if (pidns_inum) {
-		s->tid = task_tid(p);
-		s->tgid = task_tgid(p);
+	/* an exec from a non-leader thread takes the leader's id */
+	new_tid = task_tid(p);
+	if (member_tid(p, s) != new_tid && new_tid) {
+		s->next_tid = new_tid;
+		account_move(s);
 	}
 	tgid = member_tgid(p, s);
-	if (old_tid && old_tid != member_tid(p, s))
-		account_move(old_tid, member_tid(p, s));
 	st = stats_get(p, s, bpf_ktime_get_ns());
 	if (st)
 		bpf_probe_read_kernel_str(st->comm, sizeof(st->comm), p->comm);

@@ -68,13 +68,14 @@ static __always_inline __u32 task_tgid(struct task_struct *t)
 
 /*
  * task_tid() and task_tgid() of a member, kept in its state: inside a pid
- * namespace a thread's pid is released before its last switch-out, so the
- * ids are taken at fork or seeding, or when first needed, and kept.
+ * namespace a thread's pid is released before its last switch-out, and an
+ * exec from a thread other than the leader swaps the two threads' ids
+ * before the old leader's last switch-out, so the ids are taken at fork or
+ * seeding, or when first needed, and kept: each account stays with its
+ * thread (the exec'ing thread's moves in sched.bpf.c, account_move()).
  */
 static __always_inline __u32 member_tid(struct task_struct *t, struct task_state *s)
 {
-	if (!pidns_inum)
-		return t->pid;
 	if (!s->tid)
 		s->tid = task_tid(t);
 	return s->tid;
@@ -82,8 +83,6 @@ static __always_inline __u32 member_tid(struct task_struct *t, struct task_state
 
 static __always_inline __u32 member_tgid(struct task_struct *t, struct task_state *s)
 {
-	if (!pidns_inum)
-		return t->tgid;
 	if (!s->tgid)
 		s->tgid = task_tgid(t);
 	return s->tgid;

@@ -24,6 +24,7 @@ struct thread_profile {
 	__u64 runq_preempt_ns;
 	__u64 blocked_ns[NR_CAUSES];
 	__u64 internal_ns[NR_CAUSES];
+	__u64 stream_ns; /* external waits on the pipe of its previous one (bpf/abi.h) */
 };
 
 struct process_profile {

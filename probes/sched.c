@@ -638,6 +638,7 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 			t->runq_preempt_ns = st->runq_preempt_ns;
 			memcpy(t->blocked_ns, st->blocked_ns, sizeof(t->blocked_ns));
 			memcpy(t->internal_ns, st->internal_ns, sizeof(t->internal_ns));
+			t->stream_ns = st->stream_ns;
 			if (t->start_ns < p->start_ns)
 				p->start_ns = t->start_ns;
 			if (t->end_ns > p->end_ns)

@@ -362,3 +362,74 @@ Test(verdict, idle_server_inconclusive, .timeout = 120)
 	}
 	same_model("idle-server", models, RUNS);
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The speedup bound against the advised rewrite of the same work: the
+ * program and its variant run alternately RUNS times each (like with like on
+ * a shared machine); the variant's measured speedup, median wall over median
+ * wall, never exceeds the program's median bound and reaches at least a
+ * third of it.
+ */
+static void bound_pair(const char *label, const char *const *orig, const char *const *variant)
+{
+	double wall_o[RUNS], wall_v[RUNS], bound[RUNS], speedup;
+
+	for (int i = 0; i < RUNS; i++) {
+		struct run r;
+
+		run_advisor(&r, NULL, orig);
+		wall_o[i] = jint(r.report, "duration_ns");
+		bound[i] = jnum(r.report, "verdict.speedup_bound");
+		fprintf(stderr, "bound %-14s run %d: %s, %.3f s, bound %.2f (%s)\n", label, i + 1,
+			jstr(r.report, "verdict.model"), wall_o[i] / 1e9, bound[i],
+			jstr(r.report, "verdict.speedup_basis"));
+		run_free(&r);
+		run_advisor(&r, NULL, variant);
+		wall_v[i] = jint(r.report, "duration_ns");
+		run_free(&r);
+	}
+	qsort(wall_o, RUNS, sizeof(double), cmp_double);
+	qsort(wall_v, RUNS, sizeof(double), cmp_double);
+	qsort(bound, RUNS, sizeof(double), cmp_double);
+	speedup = wall_o[RUNS / 2] / wall_v[RUNS / 2];
+	fprintf(stderr, "bound %-14s: median bound %.2fx, the variant's speedup %.2fx (%.3f s -> %.3f s)\n",
+		label, bound[RUNS / 2], speedup, wall_o[RUNS / 2] / 1e9, wall_v[RUNS / 2] / 1e9);
+	cr_expect(speedup <= bound[RUNS / 2], "%s: the rewrite ran %.2fx faster, past the bound %.2fx",
+		  label, speedup, bound[RUNS / 2]);
+	cr_expect(speedup >= bound[RUNS / 2] / 3,
+		  "%s: the rewrite ran %.2fx faster, under a third of the bound %.2fx", label, speedup,
+		  bound[RUNS / 2]);
+}
+
+Test(verdict, bound_cpu_loop_against_threads, .timeout = 120)
+{
+	harness_require_bpf();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("one CPU: nothing to spread over");
+	/* 1.2 s of CPU in one thread, then the same work in two */
+	bound_pair("cpu-loop", ARGS(workload("spin"), "0", "1200"), ARGS(workload("spin"), "2", "600"));
+}
+
+Test(verdict, bound_sequential_client_against_all_in_flight, .timeout = 120)
+{
+	char port[16];
+	int p;
+	pid_t server;
+
+	harness_require_bpf();
+	server = server_start(&p, "20", "0");
+	snprintf(port, sizeof(port), "%d", p);
+	/* 60 requests of 20 ms one after the other, then all 60 in flight at once */
+	bound_pair("sequential-rr",
+		   ARGS(workload("rr_client"), "--port", port, "--conns", "1", "--requests", "60"),
+		   ARGS(workload("rr_client"), "--port", port, "--conns", "60", "--threads", "60",
+			"--requests", "1"));
+	reap(server, true);
+}

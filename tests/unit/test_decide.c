@@ -1316,3 +1316,88 @@ Test(decide, runq_external_at_and_past_the_cpus)
 	cr_assert_float_eq(v->io_fraction, 600.0 / (400 + 1000 * (20.0 / 120) + 600), 1e-9);
 	free(f);
 }
+
+/* 16 CPython threads waiting 100 ms replies: the GIL keeps their CPU serial */
+Test(decide, bound_cpython_gil_serial_cpu)
+{
+	struct fixture *f = fx_new(2200, 2, "cpython");
+	const struct verdict *v;
+
+	for (int i = 0; i < 16; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(300) / 16;
+		th->blocked_ns[CAUSE_NET] = MS(2100);
+	}
+	fx_waits(f, CAUSE_NET, 26, 320); /* ~100 ms each */
+	f->p.waits[CAUSE_NET].ext.max_ns = MS(120);
+	v = fx_decide(f);
+	cr_expect_neq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_float_eq(v->speedup_bound, 2200.0 / 300, 1e-6, "%f", v->speedup_bound);
+	cr_expect(strstr(v->speedup_basis, "GIL"), "%s", v->speedup_basis);
+	cr_expect(strstr(v->rationale, "7.3x"), "%s", v->rationale);
+	free(f);
+
+	/* the same in native threads: the CPU spreads, the overlap formula binds */
+	f = fx_new(2200, 2, "native");
+	for (int i = 0; i < 16; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(300) / 16;
+		th->blocked_ns[CAUSE_NET] = MS(2100);
+	}
+	fx_waits(f, CAUSE_NET, 26, 320);
+	f->p.waits[CAUSE_NET].ext.max_ns = MS(120);
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 2200.0 / 150, 1e-6, "%f", v->speedup_bound);
+	free(f);
+}
+
+/* the longest single wait, and reads of one pipe, bound any rewrite */
+Test(decide, bound_longest_wait_and_stream)
+{
+	struct fixture *f = fx_one_thread(MS(200), MS(1800), 20, 0);
+	const struct verdict *v;
+
+	f->p.waits[CAUSE_NET].ext.max_ns = MS(1000);
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 2.0, 1e-6, "%f", v->speedup_bound);
+	cr_expect(strstr(v->speedup_basis, "longest single I/O wait"), "%s", v->speedup_basis);
+	free(f);
+
+	/* a thread reading a pipe its producer feeds: 1.8 s of 2 s is the producer's pace */
+	f = fx_new(2000, 2, "native");
+	{
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(100);
+		th->blocked_ns[CAUSE_IPC] = MS(1850);
+		th->stream_ns = MS(1800);
+	}
+	fx_waits(f, CAUSE_IPC, 25, 40);
+	v = fx_decide(f);
+	cr_expect_neq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_float_eq(v->speedup_bound, 2000.0 / 1800, 1e-6, "%f", v->speedup_bound);
+	cr_expect(strstr(v->speedup_basis, "one pipe"), "%s", v->speedup_basis);
+	/* past 1/1.05 of the run: no gain, said as none */
+	f->procs[0].threads[0].stream_ns = MS(1950);
+	v = fx_decide(f);
+	cr_expect(v->speedup_bound < 1.05, "%f", v->speedup_bound);
+	cr_expect(!strncmp(v->speedup_basis, "none", 4), "%s", v->speedup_basis);
+	cr_expect(strstr(v->rationale, "no faster"), "%s", v->rationale);
+	free(f);
+}
+
+/* CPU-bound CPython: processes lift the GIL, so its serial CPU does not bound them */
+Test(decide, bound_multiprocessing_lifts_the_gil)
+{
+	struct fixture *f = fx_new(2000, 4, "cpython");
+	const struct verdict *v;
+
+	fx_thread(f, 0)->cpu_ns = MS(1000);
+	fx_thread(f, 0)->cpu_ns = MS(990);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_float_eq(v->speedup_bound, 4.0, 0.05, "%f", v->speedup_bound);
+	free(f);
+}
