@@ -24,18 +24,32 @@ __u64 session_now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * One tick of the timeline: what closed since the last tick, plus what the
+ * episodes still open did meanwhile (the growth of their tally), so a long
+ * wait or a long run on CPU spreads over the buckets it spans instead of
+ * landing whole where it ends (timeline_spread()).
+ */
 static void timeline_push(struct session *rs, const struct tree_totals *now)
 {
-	struct timeline_bucket delta = {
+	struct timeline_bucket closed = {
 		.cpu_ns = now->cpu_ns - rs->last.cpu_ns,
 		.runq_ns = now->runq_ns - rs->last.runq_ns,
 		.io_ns = now->io_ns - rs->last.io_ns,
 		.other_ns = now->other_ns - rs->last.other_ns,
-	};
+	}, open = { 0 }, delta;
 
+	/*
+	 * At the last tick the episodes still open stay in the tally: the sweep
+	 * closes them into the threads' accounts, never into the totals
+	 */
+	probes_open_work(rs->probes, session_now_ns(), TIMELINE_OPEN_MIN_NS, &open);
+	timeline_spread(&rs->timeline, &closed, &open, &rs->open_last, &delta);
 	/* out of memory: the tick is lost, and its totals join the next one */
-	if (!timeline_add(&rs->timeline, rs->prof, &delta))
+	if (!timeline_add(&rs->timeline, rs->prof, &delta)) {
 		rs->last = *now;
+		rs->open_last = open;
+	}
 }
 
 static void inspect_pid(pid_t pid, void *ctx)

@@ -46,6 +46,7 @@ struct session {
 	bool is_parent;
 	struct tree_totals last;
 	struct timeline timeline;
+	struct timeline_bucket open_last; /* the open episodes' tally at the last tick */
 	struct runtime_seen seen[MAX_INSPECTED];
 	size_t nr_seen;
 	sigset_t mask; /* the signals the session waits for */

@@ -29,6 +29,23 @@ static void halve(struct timeline *tl, struct profile *p)
 	p->bucket_ns *= 2;
 }
 
+void timeline_spread(struct timeline *tl, const struct timeline_bucket *closed,
+		     const struct timeline_bucket *open, const struct timeline_bucket *open_last,
+		     struct timeline_bucket *out)
+{
+	const __u64 *c = &closed->cpu_ns, *o = &open->cpu_ns, *l = &open_last->cpu_ns;
+	__u64 *res = &out->cpu_ns;
+
+	_Static_assert(sizeof(struct timeline_bucket) == 4 * sizeof(__u64),
+		       "timeline_bucket is four counters");
+	for (int i = 0; i < 4; i++) {
+		__s64 v = (__s64)c[i] + (__s64)o[i] - (__s64)l[i] + tl->owed[i];
+
+		res[i] = v > 0 ? (__u64)v : 0;
+		tl->owed[i] = v < 0 ? v : 0;
+	}
+}
+
 int timeline_add(struct timeline *tl, struct profile *p, const struct timeline_bucket *delta)
 {
 	__u64 ticks_per_bucket;

@@ -15,11 +15,34 @@
 
 #define TIMELINE_TICK_NS 100000000ULL
 #define TIMELINE_MAX_BUCKETS 3000
+/*
+ * Episodes open at a tick for at least this long are tallied into it; a
+ * younger one lands in the next tick, which this bounds (a tenth of a tick)
+ */
+#define TIMELINE_OPEN_MIN_NS 10000000ULL
 
 struct timeline {
 	size_t cap; /* buckets allocated in the profile's array */
 	__u64 ticks_in_last; /* ticks already summed into the last bucket */
+	/*
+	 * What a tick booked ahead of the totals and the totals then did not
+	 * bear out (an open wait counted as I/O that a thread of the tree
+	 * ended: other), taken from the next ticks (timeline_spread())
+	 */
+	__s64 owed[4];
 };
+
+/*
+ * One tick's share of the states: closed is what the totals gained since
+ * the last tick, open the tally of the episodes still open now, open_last
+ * the tally at the last tick. The tick gets closed + open - open_last per
+ * state; a state that comes out below zero (an episode tallied in one
+ * state closed in another) gets 0, and the difference is owed by the next
+ * ticks, so the buckets add up to the totals.
+ */
+void timeline_spread(struct timeline *tl, const struct timeline_bucket *closed,
+		     const struct timeline_bucket *open, const struct timeline_bucket *open_last,
+		     struct timeline_bucket *out);
 
 /*
  * Adds one tick's totals (delta) to p's timeline (p->bucket_ns starts at

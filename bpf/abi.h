@@ -93,8 +93,22 @@ struct thread_stats {
 	 * rewrite of the reader shortens
 	 */
 	__u64 stream_ns;
+	/*
+	 * The episode open since the last switch-out, for the timeline's
+	 * running tally: its start, the kernel's counters then, and whether
+	 * the thread blocked (EPISODE_*)
+	 */
+	__u64 ep_ts;
+	__u64 ep_exec_ns;
+	__u64 ep_delay_ns;
+	__u32 ep_kind;
+	__u32 pad2;
 	char comm[COMM_LEN];
 };
+
+#define EPISODE_RUNNING 0 /* preempted or woken: on a CPU or waiting for one */
+#define EPISODE_BLOCKED_IO 1 /* blocked on an I/O cause */
+#define EPISODE_BLOCKED 2 /* blocked on another cause */
 
 #define EXITED_QUEUED 1
 #define EXITED_IN_MAP 2

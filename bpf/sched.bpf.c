@@ -159,6 +159,9 @@ static __always_inline struct thread_stats *stats_create(struct task_struct *t,
 	z.tid = tid;
 	z.ppid = parent_tgid(t);
 	z.start_ns = now;
+	z.ep_ts = now;
+	z.ep_exec_ns = s->exec_last;
+	z.ep_delay_ns = s->delay_last;
 	bpf_probe_read_kernel_str(z.comm, sizeof(z.comm), t->comm);
 	if (bpf_map_update_elem(&thread_stats, &tid, &z, BPF_ANY)) {
 		count_drop();
@@ -496,7 +499,8 @@ static __always_inline bool account_move(struct task_state *s)
  * next episode's rest pays, so that the states of a thread add up to its
  * lifetime however often it is preempted.
  */
-static __always_inline void close_episode(struct task_struct *t, struct task_state *s, __u64 now)
+static __always_inline struct thread_stats *close_episode(struct task_struct *t,
+							   struct task_state *s, __u64 now)
 {
 	struct tree_totals *tot = totals_get();
 	__u64 exec = t->se.sum_exec_runtime;
@@ -531,7 +535,7 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 		tot->runq_ns += ddelay;
 	}
 	if (!st)
-		return;
+		return NULL;
 	st->cpu_ns += dcpu;
 	switch (s->state) {
 	case TS_BLOCKED:
@@ -563,6 +567,7 @@ static __always_inline void close_episode(struct task_struct *t, struct task_sta
 		if (tot)
 			tot->runq_ns += rest;
 	}
+	return st;
 }
 
 /* The switch-out of prev; cast: direct loads through bpf_rdonly_cast() (6.2+). */
@@ -577,7 +582,7 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 	if (!s || s->state == TS_NEW || s->state == TS_DEAD || stopped)
 		return 0;
 	now = bpf_ktime_get_ns();
-	close_episode(prev, s, now);
+	st = close_episode(prev, s, now);
 	if (prev_state & TASK_DEAD_STATE) {
 		__u32 tid = member_tid(prev, s);
 
@@ -613,6 +618,14 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 		s->early_wake = 0;
 	}
 	s->ts = now;
+	if (st && s->state != TS_DEAD) {
+		/* the open episode, for the timeline (probes/sched.c, probe_sched_open_work()) */
+		st->ep_ts = now;
+		st->ep_exec_ns = s->exec_last;
+		st->ep_delay_ns = s->delay_last;
+		st->ep_kind = s->state != TS_BLOCKED ? EPISODE_RUNNING :
+			      CAUSE_IS_IO(s->cause) ? EPISODE_BLOCKED_IO : EPISODE_BLOCKED;
+	}
 	return 0;
 }
 

@@ -109,6 +109,11 @@ int probes_totals(struct probes *p, struct tree_totals *out)
 	return probe_sched_totals(p->sched, out);
 }
 
+int probes_open_work(struct probes *p, __u64 now, __u64 min_age, struct timeline_bucket *out)
+{
+	return probe_sched_open_work(p->sched, now, min_age, out);
+}
+
 int probes_drain(struct probes *p)
 {
 	return probe_sched_drain(p->sched);

@@ -59,6 +59,12 @@ bool probes_live(struct probes *p);
 int probes_totals(struct probes *p, struct tree_totals *out);
 
 /*
+ * What the tree's episodes open for at least min_age ns have done by now
+ * (CLOCK_MONOTONIC), which the totals do not hold yet: see probes/sched.c.
+ */
+int probes_open_work(struct probes *p, __u64 now, __u64 min_age, struct timeline_bucket *out);
+
+/*
  * Moves the accounts of threads that have exited out of the kernel's maps
  * into p's own log, so the bounded maps never fill on long runs.
  */
@@ -90,6 +96,8 @@ int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed);
 int probe_sched_seed_proc(struct probe_sched *s, const struct proc_info *pi);
 bool probe_sched_live(struct probe_sched *s);
 int probe_sched_totals(struct probe_sched *s, struct tree_totals *out);
+int probe_sched_open_work(struct probe_sched *s, __u64 now, __u64 min_age,
+			  struct timeline_bucket *out);
 int probe_sched_drain(struct probe_sched *s);
 int probe_sched_collect(struct probe_sched *s, struct profile *prof);
 __u64 probe_sched_misses(struct probe_sched *s);

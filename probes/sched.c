@@ -171,6 +171,11 @@ int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed)
 		.tid = seed->tid,
 		.ppid = seed->ppid,
 		.start_ns = seed->ts,
+		.ep_ts = seed->ts,
+		.ep_exec_ns = seed->exec_ns,
+		.ep_delay_ns = seed->delay_ns,
+		.ep_kind = seed->state != TS_BLOCKED ? EPISODE_RUNNING :
+			   CAUSE_IS_IO(seed->cause) ? EPISODE_BLOCKED_IO : EPISODE_BLOCKED,
 	};
 	__u32 tid = seed->tid;
 
@@ -223,6 +228,48 @@ bool probe_sched_live(struct probe_sched *s)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * What the episodes still open have done so far, for the timeline: an
+ * episode's states reach the totals only when it closes, so a long one
+ * would land whole in its last bucket. Episodes open for at least min_age
+ * are tallied: a blocked thread that has not run since has been blocked
+ * since the switch-out; a running or runnable one (or one woken since) has
+ * the kernel's counters' growth. The timeline books the difference from
+ * one tally to the next.
+ */
+int probe_sched_open_work(struct probe_sched *s, __u64 now, __u64 min_age,
+			  struct timeline_bucket *out)
+{
+	int fd = bpf_map__fd(s->skel->maps.thread_stats);
+	__u32 key, next;
+	void *prev = NULL;
+	struct thread_stats st;
+
+	memset(out, 0, sizeof(*out));
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		__u64 exec, delay;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &st) || st.exited || !st.ep_ts ||
+		    now < st.ep_ts + min_age)
+			continue;
+		if (probe_read_schedstat(st.pid, st.tid, &exec, &delay))
+			continue;
+		if (st.ep_kind != EPISODE_RUNNING && exec == st.ep_exec_ns &&
+		    delay == st.ep_delay_ns) {
+			if (st.ep_kind == EPISODE_BLOCKED_IO)
+				out->io_ns += now - st.ep_ts;
+			else
+				out->other_ns += now - st.ep_ts;
+			continue;
+		}
+		out->cpu_ns += exec > st.ep_exec_ns ? exec - st.ep_exec_ns : 0;
+		out->runq_ns += delay > st.ep_delay_ns ? delay - st.ep_delay_ns : 0;
+	}
+	return 0;
 }
 
 int probe_sched_totals(struct probe_sched *s, struct tree_totals *out)

@@ -689,3 +689,46 @@ Test(measure, io_uring_workers_are_members, .timeout = 120)
 	cr_expect(waits > 0, "no waits under io_wq_worker in syscall_waits");
 	run_free(&r);
 }
+
+/*
+ * The timeline spreads each state over the buckets it spans: a 700 ms sleep
+ * and 1.5 s on CPU without a switch-out used to land whole in the bucket
+ * where they ended (7 threads asleep in one 100 ms bucket of a
+ * one-thread program). No bucket may show more of a one-thread program
+ * than one thread's worth (a tick can come late on a busy machine, which
+ * lengthens its bucket: 30% is allowed for that), and the buckets add up
+ * to the totals.
+ */
+static void timeline_one_thread(const char *const *cmd, const char *state, const char *total)
+{
+	struct run r;
+	json_object *b;
+	double bucket, worst = 0, sum = 0;
+
+	run_advisor(&r, NULL, cmd);
+	bucket = jint(r.report, "timeline.bucket_ns");
+	b = jget(r.report, "timeline.buckets");
+	for (size_t i = 0; i < json_object_array_length(b); i++) {
+		json_object *x = json_object_array_get_idx(b, i);
+		double v = jint(x, state);
+
+		sum += v;
+		if (v / bucket > worst)
+			worst = v / bucket;
+	}
+	cr_log_info("%s: at most %.2f threads' worth of %s in a bucket; buckets %.0f ns, %s %lld ns",
+		    cmd[0], worst, state, sum, total, jint(r.report, total));
+	cr_expect(worst <= 1.3, "%s: %.2f threads' worth of %s in one bucket of a one-thread program",
+		  cmd[0], worst, state);
+	cr_expect(sum == jint(r.report, total), "%s: the buckets' %s add up to %.0f, %s is %lld",
+		  cmd[0], state, sum, total, jint(r.report, total));
+	run_free(&r);
+}
+
+Test(measure, timeline_spreads_long_episodes, .timeout = 120)
+{
+	harness_require_bpf();
+	timeline_one_thread(ARGS(workload("sleeper"), "2", "700"), "other_ns",
+			    "time.blocked_ns.sleep");
+	timeline_one_thread(ARGS(workload("spin"), "0", "1500"), "cpu_ns", "time.cpu_ns");
+}

@@ -48,3 +48,63 @@ Test(timeline, last_bucket_partial_after_halving)
 	cr_assert_eq(p.buckets[p.nr_buckets - 1].cpu_ns, 1);
 	free(p.buckets);
 }
+
+#define MS_NS 1000000ULL
+
+/*
+ * A 700 ms wait over seven ticks: each tick books its growth from the open
+ * episodes' tally, the closing tick what the totals gained less what was
+ * tallied before. Every bucket holds one tick's worth, and they add up.
+ */
+Test(timeline, open_episode_spreads_over_its_ticks)
+{
+	struct timeline tl = { 0 };
+	struct timeline_bucket closed = { 0 }, open, last = { 0 }, out;
+	__u64 sum = 0;
+
+	for (int i = 1; i <= 7; i++) {
+		open = (struct timeline_bucket){ .other_ns = i < 7 ? i * 100 * MS_NS : 0 };
+		closed.other_ns = i < 7 ? 0 : 700 * MS_NS;
+		timeline_spread(&tl, &closed, &open, &last, &out);
+		cr_expect_eq(out.other_ns, 100 * MS_NS, "tick %d: %llu", i,
+			     (unsigned long long)out.other_ns);
+		sum += out.other_ns;
+		last = open;
+	}
+	cr_expect_eq(sum, 700 * MS_NS);
+}
+
+/*
+ * A wait tallied as I/O that a thread of the tree ended (other when it
+ * closes): the I/O it booked ahead is owed, taken from the next ticks'
+ * I/O, never a negative bucket; over the ticks both states add up.
+ */
+Test(timeline, reclassified_episode_is_owed_not_negative)
+{
+	struct timeline tl = { 0 };
+	struct timeline_bucket last = { 0 }, out, open = { .io_ns = 300 * MS_NS };
+	struct timeline_bucket closed = { 0 };
+	__u64 io = 0, other = 0;
+
+	timeline_spread(&tl, &closed, &open, &last, &out);
+	io += out.io_ns;
+	other += out.other_ns;
+	/* it closes as other: 400 ms of it, none of it I/O */
+	last = open;
+	open = (struct timeline_bucket){ 0 };
+	closed = (struct timeline_bucket){ .other_ns = 400 * MS_NS };
+	timeline_spread(&tl, &closed, &open, &last, &out);
+	cr_expect_eq(out.io_ns, 0);
+	cr_expect_eq(out.other_ns, 400 * MS_NS);
+	io += out.io_ns;
+	other += out.other_ns;
+	/* then 500 ms of real I/O closes: 300 ms of it repay what was booked ahead */
+	last = open;
+	closed = (struct timeline_bucket){ .io_ns = 500 * MS_NS };
+	timeline_spread(&tl, &closed, &open, &last, &out);
+	cr_expect_eq(out.io_ns, 200 * MS_NS);
+	io += out.io_ns;
+	other += out.other_ns;
+	cr_expect_eq(io, 500 * MS_NS, "I/O over the ticks %llu", (unsigned long long)io);
+	cr_expect_eq(other, 400 * MS_NS);
+}
