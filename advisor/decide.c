@@ -405,6 +405,7 @@ int decide_model(const struct profile *p, const struct thresholds *t, struct ver
 	v->wait_p50_ns = tr.wait_p50_ns;
 	v->peak_open = tr.peak_open;
 	v->busy_threads = tr.busy_threads;
+	v->gil_wait_share = tr.cpython ? tr.gil_wait_share : NAN;
 	snprintf(v->current_model, sizeof(v->current_model), "%s", tr.current_model);
 	snprintf(v->runtime, sizeof(v->runtime), "%s", p->runtime[0] ? p->runtime : "unknown");
 

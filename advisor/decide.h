@@ -41,6 +41,11 @@ struct verdict {
 	__u64 wait_p50_ns;
 	__u64 peak_open; /* 0 when not counted: see the path's peak_open_connections */
 	double busy_threads; /* average threads on CPU or in I/O at once */
+	/*
+	 * CPython: the busy threads' share of time waiting to take the GIL
+	 * (their futex waits); NAN for other runtimes
+	 */
+	double gil_wait_share;
 
 	char current_model[32]; /* single-threaded, multithreaded, multiprocess, event-loop */
 	bool already_fits;

@@ -373,6 +373,7 @@ static void add_verdict(struct writer *w, struct json_object *root, const struct
 	add_u64(w, d, "wait_p50_ns", v->wait_p50_ns);
 	add_u64(w, d, "peak_open", v->peak_open);
 	add_double(w, d, "busy_threads", v->busy_threads);
+	add_double(w, d, "gil_wait_share", v->gil_wait_share);
 }
 
 static void add_thresholds(struct writer *w, struct json_object *root, const struct thresholds *t)

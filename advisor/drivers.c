@@ -181,6 +181,9 @@ static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __
 		if (CAUSE_IS_IO(c))
 			internal_io += th->internal_ns[c];
 	}
+	/* a CPython thread's futex waits are for the GIL: its wait times out every 5 ms */
+	if (busy)
+		tr->gil_wait += th->blocked_ns[CAUSE_LOCK];
 	tr->work += work;
 	tr->cpu_io += cpu + io;
 	tr->sleep += th->blocked_ns[CAUSE_SLEEP];
@@ -295,6 +298,8 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 
 		tr->io_fraction = tr->b_io / (tr->b_cpu + runq + tr->b_io);
 	}
+	if (tr->cpython && tr->b_work + tr->gil_wait > 0)
+		tr->gil_wait_share = tr->gil_wait / (tr->b_work + tr->gil_wait);
 	if (tr->b_work > 0) {
 		tr->lock_share = tr->lock_weighted / tr->b_work;
 		tr->event_loop = tree_is_event_loop(tr, &p->conns, t);

@@ -89,6 +89,15 @@ struct tree {
 	double serial_cpu;
 	double longest_wait;
 	double stream_max;
+
+	/*
+	 * CPython: the lock (futex) waits of busy threads, which in CPython are
+	 * for the GIL (handed over by a sibling, or its 5 ms wait timing out
+	 * to ask for it), and their share of the busy threads' cpu + runq +
+	 * io + those waits
+	 */
+	double gil_wait;
+	double gil_wait_share;
 	double cpu_used; /* busy cpu / wall: CPUs in use on average */
 	bool event_loop;
 };

@@ -22,6 +22,7 @@
 #define NS_PER_MS 1e6
 #define LOCK_NOTE_MIN 0.2 /* lock_share worth a sentence in the rationale */
 #define SPEEDUP_NONE 1.05 /* a bound below this is no gain: "none" */
+#define GIL_NOTE_MIN 0.1 /* gil_wait_share worth a sentence */
 
 /*
  * Why an idle tree waited. The reason's share of the waits goes between why
@@ -437,11 +438,23 @@ static void write_tree(const struct tree *tr, const struct thresholds *t, const 
 			"It waited %s for CPUs that other programs held, which is left out. ",
 			fmt_ns(rq, sizeof(rq), tr->runq_external));
 	}
-	if (tr->cpython && v->model == MODEL_MULTIPROCESSING && !v->already_fits)
+	if (tr->cpython && v->model != MODEL_MULTIPROCESSING && tr->multithreaded &&
+	    tr->gil_wait_share >= GIL_NOTE_MIN)
+		appendf(v->rationale, sizeof(v->rationale),
+			"Its threads spent %.0f%% of their time waiting to take CPython's GIL "
+			"(gil_wait_share %.2f): an event loop in one thread has no such hand-offs. ",
+			pct(tr->gil_wait_share), tr->gil_wait_share);
+	if (tr->cpython && v->model == MODEL_MULTIPROCESSING && !v->already_fits && tr->multithreaded)
 		appendf(v->rationale, sizeof(v->rationale),
 			"It runs on CPython, whose GIL lets one thread run Python code at a "
-			"time%s, so threads cannot help: processes can.",
-			tr->multithreaded ? " (its busy threads took turns)" : "");
+			"time: its busy threads spent %.0f%% of their time waiting to take it "
+			"(gil_wait_share %.2f), so threads cannot help: processes can.",
+			pct(tr->gil_wait_share), tr->gil_wait_share);
+	else if (tr->cpython && v->model == MODEL_MULTIPROCESSING && !v->already_fits)
+		appendf(v->rationale, sizeof(v->rationale),
+			"It runs on CPython, whose GIL lets one thread run Python code at a "
+			"time, so threads cannot help: processes can.");
+
 	else if (!tr->cpython && tr->lock_share >= LOCK_NOTE_MIN)
 		appendf(v->rationale, sizeof(v->rationale),
 			"Note that the busy threads also spent %.0f%% of their time waiting on "

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -73,6 +75,26 @@ out_free:
 	return e ? e : -EINVAL;
 }
 
+/*
+ * A socket's last state change can come just after its process was reaped
+ * (the kernel ends a loopback connection's other half in softirq): while
+ * connections are open and their count still moves, wait for it to settle,
+ * up to CLOSE_SETTLE_MS, still for CLOSE_STILL_MS.
+ */
+#define CLOSE_SETTLE_MS 100
+#define CLOSE_STILL_MS 20
+static void settle_closes(const volatile struct conn_totals *t)
+{
+	__s64 last = t->open;
+
+	for (int ms = 0, still = 0; ms < CLOSE_SETTLE_MS && t->open > 0 && still < CLOSE_STILL_MS;
+	     ms++) {
+		usleep(1000);
+		still = t->open == last ? still + 1 : 0;
+		last = t->open;
+	}
+}
+
 int probe_conns_collect(struct probe_conns *c, struct profile *prof)
 {
 	const struct conn_totals *t = &c->skel->bss->conns;
@@ -81,6 +103,7 @@ int probe_conns_collect(struct probe_conns *c, struct profile *prof)
 	void *prev = NULL;
 	__u64 peers = 0;
 
+	settle_closes(&c->skel->bss->conns);
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;

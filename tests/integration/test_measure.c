@@ -241,22 +241,38 @@ Test(measure, shell_pipeline_hasher_internal, .timeout = 120)
 	run_free(&r);
 }
 
-Test(measure, fifo_slow_writer_outside_external, .timeout = 120)
+/*
+ * Runs the workload reader on a FIFO (its one argument) under advisor, fed
+ * by a slow_writer outside the tree: count lines gap_ms apart. Returns the
+ * writer's wait status (killed first when kill_writer: a reader that may
+ * stop early).
+ */
+static int run_fed_by_fifo(struct run *r, const char *reader, const char *count,
+			   const char *gap_ms, bool kill_writer)
 {
 	char dir[64], fifo[128];
-	struct run r;
-	double ipc, internal, wall, ext;
 	pid_t writer;
+	int status;
 
-	harness_require_bpf();
 	dir_make(dir, sizeof(dir));
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
-	writer = spawn(ARGS(workload("slow_writer"), fifo, "100", "10"), -1);
+	writer = spawn(ARGS(workload("slow_writer"), fifo, count, gap_ms), -1);
 	sleep_ms(50); /* let it block in open(), so the reader's open() does not */
-	run_advisor(&r, NULL, ARGS(workload("pipe_reader"), fifo));
-	cr_expect(reap(writer, false) == 0, "slow_writer failed");
+	run_advisor(r, NULL, ARGS(workload(reader), fifo));
+	status = reap(writer, kill_writer);
 	dir_remove(dir);
+	return status;
+}
+
+Test(measure, fifo_slow_writer_outside_external, .timeout = 120)
+{
+	struct run r;
+	double ipc, internal, wall, ext;
+
+	harness_require_bpf();
+	cr_expect(run_fed_by_fifo(&r, "pipe_reader", "100", "10", false) == 0,
+		  "slow_writer failed");
 	cr_expect(truth_need(&r, "bytes") == 6400, "pipe_reader read %llu bytes, expected 6400",
 		  truth_need(&r, "bytes"));
 	ipc = jint(r.report, "time.blocked_ns.ipc");
@@ -287,22 +303,14 @@ Test(measure, fifo_slow_writer_outside_external, .timeout = 120)
  */
 Test(measure, stale_wake_note_not_reused, .timeout = 120)
 {
-	char dir[64], fifo[128];
 	struct run r;
 	double ipc, internal;
-	pid_t writer;
 
 	harness_require_bpf();
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		cr_skip_test("one CPU: the workload's two spinning threads need a CPU each");
-	dir_make(dir, sizeof(dir));
-	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
-	writer = spawn(ARGS(workload("slow_writer"), fifo, "400", "4"), -1);
-	sleep_ms(50);
-	run_advisor(&r, NULL, ARGS(workload("handoff_then_fifo"), fifo));
-	cr_expect(reap(writer, false) == 0, "slow_writer failed");
-	dir_remove(dir);
+	cr_expect(run_fed_by_fifo(&r, "handoff_then_fifo", "400", "4", false) == 0,
+		  "slow_writer failed");
 	cr_expect(truth_need(&r, "lines") == 400, "read %llu lines, expected 400",
 		  truth_need(&r, "lines"));
 	ipc = jint(r.report, "time.blocked_ns.ipc");
@@ -603,21 +611,12 @@ Test(measure, softirq_on_a_busy_sibling_wildcard_socket, .timeout = 120)
  */
 Test(measure, compat_32bit_syscalls_classified, .timeout = 120)
 {
-	char dir[64], fifo[128];
 	struct run r;
 	double ipc, all;
 	long long reads;
-	pid_t writer;
 
 	harness_require_bpf();
-	dir_make(dir, sizeof(dir));
-	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
-	writer = spawn(ARGS(workload("slow_writer"), fifo, "100", "5"), -1);
-	sleep_ms(50);
-	run_advisor(&r, NULL, ARGS(workload("compat_read"), fifo));
-	reap(writer, true);
-	dir_remove(dir);
+	run_fed_by_fifo(&r, "compat_read", "100", "5", true);
 	if (!truth_need(&r, "compat")) {
 		run_free(&r);
 		cr_skip_test("this kernel runs no 32-bit syscalls (IA32 emulation off)");

@@ -1401,3 +1401,29 @@ Test(decide, bound_multiprocessing_lifts_the_gil)
 	cr_expect_float_eq(v->speedup_bound, 4.0, 0.05, "%f", v->speedup_bound);
 	free(f);
 }
+
+/* CPython threads taking turns: the share of their time waiting for the GIL, said */
+Test(decide, gil_wait_share_measured)
+{
+	struct fixture *f = fx_new(2000, 2, "cpython");
+	const struct verdict *v;
+
+	for (int i = 0; i < 4; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(500);
+		th->blocked_ns[CAUSE_LOCK] = MS(1500);
+	}
+	v = fx_decide(f);
+	cr_expect_float_eq(v->gil_wait_share, 0.75, 1e-9, "%f", v->gil_wait_share);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect(strstr(v->rationale, "75% of their time waiting to take it"), "%s", v->rationale);
+	free(f);
+
+	/* other runtimes: not measured, null in the report */
+	f = fx_new(2000, 2, "native");
+	fx_thread(f, 0)->cpu_ns = MS(1500);
+	v = fx_decide(f);
+	cr_expect(isnan(v->gil_wait_share));
+	free(f);
+}
