@@ -275,10 +275,10 @@ static bool already_fits(enum model m, const struct tree *tr)
 {
 	switch (m) {
 	case MODEL_ASYNC:
-		return tr->event_loop;
+		return tr->event_loop || tr->async_io;
 	case MODEL_MULTITHREADING:
 		/* anything that already overlaps its waits */
-		return tr->multiprocess || tr->multithreaded || tr->event_loop;
+		return tr->multiprocess || tr->multithreaded || tr->event_loop || tr->async_io;
 	case MODEL_MULTIPROCESSING:
 		return tr->cpu_used >= FITS_CPU_SHARE * tr->cpus;
 	default:

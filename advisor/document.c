@@ -307,6 +307,22 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 		add_wait_hist(w, add(w, cw, "open", json_object_new_object()), &p->waits[c].open);
 	}
 
+	o = add(w, root, "requests", json_object_new_object());
+	for (int k = 0; k < NR_REQ_KINDS; k++) {
+		static const char *const names[NR_REQ_KINDS] = REQUEST_NAMES_INIT;
+		const struct request_stats *rq = &p->requests[k];
+		struct json_object *ro = add(w, o, names[k], json_object_new_object());
+
+		add_bool(w, ro, "counted", rq->counted);
+		add_u64(w, ro, "issued", rq->issued);
+		add_u64(w, ro, "peak_in_flight", rq->peak);
+		/* Little's law: the requests' total latency over the run's length */
+		add_double(w, ro, "avg_in_flight",
+			   p->duration_ns ? (double)rq->latency.total_ns / p->duration_ns : 0);
+		add_u64(w, ro, "dropped", rq->dropped);
+		add_wait_hist(w, add(w, ro, "latency", json_object_new_object()), &rq->latency);
+	}
+
 	o = add(w, root, "connections", json_object_new_object());
 	add_bool(w, o, "tcp_counted", p->conns.tcp_counted);
 	add_bool(w, o, "unix_counted", p->conns.unix_counted);

@@ -227,6 +227,9 @@ static bool tree_is_event_loop(const struct tree *tr, const struct connections *
 
 static const char *tree_current_model(const struct tree *tr)
 {
+	/* before the processes: how the I/O is done says more (fio: a monitor and a job) */
+	if (tr->async_io)
+		return "async-io";
 	if (tr->multiprocess)
 		return "multiprocess";
 	if (tr->event_loop)
@@ -313,6 +316,23 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 	}
 
 	tr->wait_p50_ns = io_wait_p50(p);
+	/*
+	 * A program that keeps I/O requests in flight waits in short polls for
+	 * the next completion: its requests' latency says how slow its I/O is
+	 */
+	for (int k = 0; k < NR_REQ_KINDS; k++) {
+		double avg = p->duration_ns ? (double)p->requests[k].latency.total_ns /
+						      p->duration_ns :
+					      0;
+
+		if (avg > tr->req_in_flight) {
+			tr->req_in_flight = avg;
+			if (avg >= REQ_OVERLAP_MIN)
+				tr->wait_p50_ns = hist_weighted_median(p->requests[k].latency.slots,
+								       MAX_SLOTS);
+		}
+	}
+	tr->async_io = tr->req_in_flight >= REQ_OVERLAP_MIN;
 	{
 		double ext = 0;
 

@@ -30,6 +30,13 @@
  */
 #define EVENT_LOOP_MIN_ACCEPTED 2
 
+/*
+ * Average I/O requests in flight that make a program asynchronous already:
+ * one at a time averages below 1 (the time between requests), two kept
+ * busy average 2.
+ */
+#define REQ_OVERLAP_MIN 1.5
+
 /* What the tree did, summed the ways the rules need it. */
 struct tree {
 	double wall;
@@ -98,6 +105,14 @@ struct tree {
 	 */
 	double gil_wait;
 	double gil_wait_share;
+
+	/*
+	 * I/O requests in flight (profile.requests): the larger average number
+	 * in flight of the kinds, and whether that makes the program
+	 * asynchronous already (at least REQ_OVERLAP_MIN: requests overlap)
+	 */
+	double req_in_flight;
+	bool async_io;
 	double cpu_used; /* busy cpu / wall: CPUs in use on average */
 	bool event_loop;
 };

@@ -377,6 +377,10 @@ static void write_advice(const struct tree *tr, const struct judgement *j, struc
 	else if (tr->event_loop)
 		snprintf(v->advice, sizeof(v->advice),
 			 "already fits: its event loop already overlaps the waits");
+	else if (tr->async_io)
+		snprintf(v->advice, sizeof(v->advice),
+			 "already fits: it keeps %.1f I/O requests in flight on average",
+			 tr->req_in_flight);
 	else
 		snprintf(v->advice, sizeof(v->advice),
 			 "already fits: its %s already overlap the waits",
@@ -391,11 +395,19 @@ static void write_io_bound(const struct tree *tr, const struct thresholds *t,
 
 	snprintf(v->rationale, sizeof(v->rationale),
 		 "The busy threads spent %.0f%% of their time waiting on I/O "
-		 "(io_fraction %.2f >= %.2f), so the program is I/O-bound. "
-		 "Half of that wait time was in waits of %s or longer (%s: %s %g ms) ",
-		 pct(tr->io_fraction), tr->io_fraction, t->io_bound_min,
-		 fmt_ns(a, sizeof(a), (double)tr->wait_p50_ns), j->slow ? "slow" : "fast",
-		 j->slow ? ">=" : "<", t->slow_wait_ms);
+		 "(io_fraction %.2f >= %.2f), so the program is I/O-bound. ",
+		 pct(tr->io_fraction), tr->io_fraction, t->io_bound_min);
+	if (tr->async_io)
+		appendf(v->rationale, sizeof(v->rationale),
+			"It kept %.1f I/O requests in flight on average, and half of their time "
+			"was in requests of %s or longer (%s: %s %g ms) ",
+			tr->req_in_flight, fmt_ns(a, sizeof(a), (double)tr->wait_p50_ns),
+			j->slow ? "slow" : "fast", j->slow ? ">=" : "<", t->slow_wait_ms);
+	else
+		appendf(v->rationale, sizeof(v->rationale),
+			"Half of that wait time was in waits of %s or longer (%s: %s %g ms) ",
+			fmt_ns(a, sizeof(a), (double)tr->wait_p50_ns), j->slow ? "slow" : "fast",
+			j->slow ? ">=" : "<", t->slow_wait_ms);
 	if (tr->conns_counted)
 		appendf(v->rationale, sizeof(v->rationale),
 			"and %s open at once (%s: %s %g), so %s fits. ",

@@ -137,6 +137,25 @@ struct syscall_hist {
 	__u64 slots[MAX_SLOTS];
 };
 
+/*
+ * I/O requests the tree has in flight, by kind: block requests it issues,
+ * and io_uring requests it submits (which may be network or file I/O).
+ */
+enum request_kind {
+	REQ_BLOCK,
+	REQ_URING,
+	NR_REQ_KINDS,
+};
+#define MAX_REQUESTS 65536
+#define REQUEST_NAMES_INIT { "block", "io_uring" }
+
+struct request_counts {
+	__u64 issued;
+	__u64 peak; /* most in flight at once */
+	__u64 dropped; /* not followed: the map of requests in flight was full */
+	__s64 in_flight;
+};
+
 /* Running totals of the whole tree, read once per timeline bucket. */
 struct tree_totals {
 	__u64 cpu_ns;

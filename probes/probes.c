@@ -32,6 +32,7 @@ struct probes {
 	struct probe_sched *sched;
 	struct probe_syscalls *syscalls;
 	struct probe_conns *conns;
+	struct probe_requests *requests;
 	char mode[64];
 };
 
@@ -58,6 +59,10 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 		else
 			strcat(p->mode, "+sockops");
 	}
+	if (probe_requests_open(&p->requests, probe_sched_tree_fd(p->sched), why, sizeof(why)))
+		fprintf(stderr, "advisor: %s; requests in flight are not counted\n", why);
+	else
+		strcat(p->mode, "+requests");
 	if (o->syscalls) {
 		if (probe_syscalls_open(&p->syscalls, probe_sched_tree_fd(p->sched), why,
 					sizeof(why)))
@@ -74,6 +79,7 @@ void probes_destroy(struct probes *p)
 	if (!p)
 		return;
 	probe_syscalls_destroy(p->syscalls);
+	probe_requests_destroy(p->requests);
 	probe_conns_destroy(p->conns);
 	probe_sched_destroy(p->sched);
 	free(p);
@@ -129,6 +135,11 @@ int probes_collect(struct probes *p, struct profile *prof)
 		return e;
 	if (p->syscalls) {
 		e = probe_syscalls_collect(p->syscalls, prof);
+		if (e)
+			return e;
+	}
+	if (p->requests) {
+		e = probe_requests_collect(p->requests, prof);
 		if (e)
 			return e;
 	}

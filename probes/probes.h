@@ -108,6 +108,11 @@ int probe_syscalls_collect(struct probe_syscalls *s, struct profile *prof);
 __u64 probe_syscalls_misses(struct probe_syscalls *s);
 void probe_syscalls_destroy(struct probe_syscalls *s);
 
+struct probe_requests;
+int probe_requests_open(struct probe_requests **out, int tree_fd, char *err, size_t errlen);
+int probe_requests_collect(struct probe_requests *r, struct profile *prof);
+void probe_requests_destroy(struct probe_requests *r);
+
 int probe_conns_open(struct probe_conns **out, int cgroup_fd, char *err, size_t errlen);
 int probe_conns_collect(struct probe_conns *c, struct profile *prof);
 void probe_conns_destroy(struct probe_conns *c);

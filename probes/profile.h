@@ -63,6 +63,15 @@ struct cause_waits {
 	struct wait_hist open;
 };
 
+/* I/O requests of one kind the tree had in flight (bpf/requests.bpf.c). */
+struct request_stats {
+	bool counted; /* false: this kernel has no tracepoint for the kind */
+	__u64 issued;
+	__u64 peak; /* most in flight at once */
+	__u64 dropped; /* not followed: too many in flight */
+	struct wait_hist latency; /* issue to completion */
+};
+
 struct connections {
 	bool tcp_counted; /* false when no cgroup could be made */
 	bool unix_counted;
@@ -116,6 +125,7 @@ struct profile {
 	struct syscall_stat *syscalls; /* owned; sorted by total_ns */
 
 	struct cause_waits waits[NR_CAUSES];
+	struct request_stats requests[NR_REQ_KINDS];
 	struct connections conns;
 
 	__u64 bucket_ns;

@@ -487,25 +487,11 @@ int probe_sched_drain(struct probe_sched *s)
 static void percpu_hist_sum(const struct wait_hist *v, int ncpus, struct wait_hist *out)
 {
 	memset(out, 0, sizeof(*out));
-	for (int c = 0; c < ncpus; c++) {
-		out->count += v[c].count;
-		out->total_ns += v[c].total_ns;
-		if (v[c].max_ns > out->max_ns)
-			out->max_ns = v[c].max_ns;
-		for (int k = 0; k < MAX_SLOTS; k++)
-			out->slots[k] += v[c].slots[k];
-	}
+	for (int c = 0; c < ncpus; c++)
+		probe_hist_merge(out, &v[c]);
 }
 
-static void hist_merge(struct wait_hist *into, const struct wait_hist *h)
-{
-	into->count += h->count;
-	into->total_ns += h->total_ns;
-	if (h->max_ns > into->max_ns)
-		into->max_ns = h->max_ns;
-	for (int k = 0; k < MAX_SLOTS; k++)
-		into->slots[k] += h->slots[k];
-}
+#define hist_merge probe_hist_merge
 
 static int collect_waits(struct probe_sched *s, struct profile *prof)
 {

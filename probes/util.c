@@ -11,6 +11,7 @@
 
 #include <bpf/bpf.h>
 
+#include "../bpf/abi.h"
 #include "util.h"
 
 int probe_percpu_array_read(int fd, __u32 max_entries, size_t value_size, int ncpus,
@@ -69,4 +70,14 @@ __u64 probe_prog_misses(int prog_fd)
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return 0;
 	return info.recursion_misses;
+}
+
+void probe_hist_merge(struct wait_hist *into, const struct wait_hist *h)
+{
+	into->count += h->count;
+	into->total_ns += h->total_ns;
+	if (h->max_ns > into->max_ns)
+		into->max_ns = h->max_ns;
+	for (int k = 0; k < MAX_SLOTS; k++)
+		into->slots[k] += h->slots[k];
 }

@@ -17,6 +17,10 @@ int probe_percpu_array_read(int fd, __u32 max_entries, size_t value_size, int nc
 /* The kernel's own counters of a thread: what /proc/PID/task/TID/schedstat shows. */
 int probe_read_schedstat(pid_t pid, pid_t tid, __u64 *exec, __u64 *delay);
 
+/* Adds histogram h into into. */
+struct wait_hist;
+void probe_hist_merge(struct wait_hist *into, const struct wait_hist *h);
+
 /* Recursion misses of a loaded program: events the kernel skipped. */
 __u64 probe_prog_misses(int prog_fd);
 

@@ -731,3 +731,94 @@ Test(measure, timeline_spreads_long_episodes, .timeout = 120)
 			    "time.blocked_ns.sleep");
 	timeline_one_thread(ARGS(workload("spin"), "0", "1500"), "cpu_ns", "time.cpu_ns");
 }
+
+/*
+ * I/O requests in flight, against fio's own count: every read fio made is
+ * one io_uring request and one block request; one at a time (iodepth 1) is
+ * not asynchronous, 16 kept in flight is ("async-io", its requests'
+ * latency the I/O wait). At iodepth 1 the requests' mean latency is most of
+ * fio's (submission to reaping); deeper, fio's own figure also holds the
+ * time a completion waits to be reaped, which is fio's, not the device's.
+ */
+static void fio_requests(const char *depth, const char *engine, const char *dir, bool async)
+{
+	char file[128], arg_file[160], arg_depth[32], arg_engine[32], out[160];
+	struct run r;
+	json_object *fio, *read;
+	const char *kind = !strcmp(engine, "io_uring") ? "requests.io_uring" : "requests.block";
+	char path[64];
+	double lat, ours;
+	long long ios;
+
+	snprintf(file, sizeof(file), "%s/f", dir);
+	snprintf(arg_file, sizeof(arg_file), "--filename=%s", file);
+	snprintf(arg_depth, sizeof(arg_depth), "--iodepth=%s", depth);
+	snprintf(arg_engine, sizeof(arg_engine), "--ioengine=%s", engine);
+	snprintf(out, sizeof(out), "--output=%s/fio.json", dir);
+	run_advisor(&r, NULL,
+		    ARGS("fio", "--name=t", arg_engine, "--rw=randread", arg_file, "--size=16M",
+			 "--bs=4k", arg_depth, "--direct=1", "--runtime=1", "--time_based",
+			 "--output-format=json", out));
+	snprintf(path, sizeof(path), "%s/fio.json", dir);
+	fio = json_object_from_file(path);
+	cr_assert(fio, "fio wrote no JSON");
+	read = jget(json_object_array_get_idx(jget(fio, "jobs"), 0), "read");
+	ios = jint(read, "total_ios");
+	lat = jnum(read, "lat_ns.mean");
+	{
+		char k[96];
+
+		snprintf(k, sizeof(k), "%s.latency.total_ns", kind);
+		ours = jint(r.report, k);
+		snprintf(k, sizeof(k), "%s.latency.count", kind);
+		ours = jint(r.report, k) ? ours / jint(r.report, k) : 0;
+		snprintf(k, sizeof(k), "%s.issued", kind);
+		cr_log_info("fio %s iodepth %s: %lld reads, mean %.1f µs; %s: %lld issued, mean %.1f µs, "
+			    "%.2f in flight on average; current model %s",
+			    engine, depth, ios, lat / 1e3, kind, jint(r.report, k), ours / 1e3,
+			    jnum(r.report, !strcmp(engine, "io_uring") ? "requests.io_uring.avg_in_flight" :
+								      "requests.block.avg_in_flight"),
+			    jstr(r.report, "verdict.current_model"));
+		if (!strcmp(engine, "io_uring"))
+			cr_expect(jint(r.report, k) == ios, "%s: %lld issued, fio made %lld reads", kind,
+				  jint(r.report, k), ios);
+		else
+			/*
+			 * the block layer also has the tree's other requests (the
+			 * file system's), and misses the few a kernel worker
+			 * re-queues for a busy device (Known limits)
+			 */
+			cr_expect(jint(r.report, k) >= ios - ios / 50 &&
+				  jint(r.report, k) <= ios + ios / 20 + 64,
+				  "%s: %lld issued, fio made %lld reads", kind, jint(r.report, k), ios);
+	}
+	cr_expect(!strcmp(jstr(r.report, "verdict.current_model"), "async-io") == async,
+		  "iodepth %s: current model %s", depth, jstr(r.report, "verdict.current_model"));
+	/*
+	 * one at a time, fio's latency is the request's plus fio's own time to
+	 * submit and reap it, which a busy machine stretches: ours is about
+	 * fio's or less (the block layer's mean also holds the file system's few
+	 * requests of other sizes: 15% more is allowed) and, the request being
+	 * most of it, at least half
+	 */
+	if (!async)
+		cr_expect(ours <= 1.15 * lat && ours >= 0.5 * lat,
+			  "mean latency %.1f µs, fio's %.1f µs", ours / 1e3, lat / 1e3);
+	json_object_put(fio);
+	run_free(&r);
+}
+
+Test(measure, io_requests_in_flight_against_fio, .timeout = 180)
+{
+	char dir[64];
+
+	harness_require_bpf();
+	if (access("/usr/bin/fio", X_OK))
+		cr_skip_test("fio is not installed (make deps)");
+	dir_make(dir, sizeof(dir));
+	fio_requests("1", "io_uring", dir, false);
+	fio_requests("16", "io_uring", dir, true);
+	fio_requests("1", "libaio", dir, false);
+	fio_requests("16", "libaio", dir, true);
+	dir_remove(dir);
+}

@@ -1427,3 +1427,40 @@ Test(decide, gil_wait_share_measured)
 	cr_expect(isnan(v->gil_wait_share));
 	free(f);
 }
+
+/* requests kept in flight make a program asynchronous already, at and around REQ_OVERLAP_MIN */
+Test(decide, requests_in_flight_make_async_io)
+{
+	static const struct {
+		double avg;
+		bool async;
+	} cases[] = { { 0.9, false }, { 1.49, false }, { 1.5, true }, { 1.51, true }, { 8, true } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* one thread polling for completions: short poll waits, slow requests */
+		struct fixture *f = fx_new(2000, 2, "native");
+		struct thread_profile *th = fx_thread(f, 0);
+		const struct verdict *v;
+
+		th->cpu_ns = MS(200);
+		th->blocked_ns[CAUSE_POLL] = MS(1800);
+		fx_waits(f, CAUSE_POLL, 12, 100000); /* ~6 µs each */
+		f->p.requests[REQ_URING].counted = true;
+		f->p.requests[REQ_URING].latency.slots[22] = 1000; /* ~6 ms each */
+		f->p.requests[REQ_URING].latency.count = 1000;
+		f->p.requests[REQ_URING].latency.total_ns = (__u64)(cases[i].avg * MS(2000));
+		v = fx_decide(f);
+		cr_expect_eq(!strcmp(v->current_model, "async-io"), cases[i].async,
+			     "avg %.2f in flight: current %s", cases[i].avg, v->current_model);
+		if (cases[i].async) {
+			/* the requests' latency is the wait: slow, async, and already so */
+			cr_expect_gt(v->wait_p50_ns, MS(1), "%llu", (unsigned long long)v->wait_p50_ns);
+			cr_expect_eq(v->model, MODEL_ASYNC);
+			cr_expect(v->already_fits);
+			cr_expect(strstr(v->rationale, "in flight on average"), "%s", v->rationale);
+		} else {
+			cr_expect_lt(v->wait_p50_ns, MS(1));
+		}
+		free(f);
+	}
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * I/O requests the tree keeps in flight: a block request from its queueing
+ * (or issue) by a thread of the tree to its completion, an io_uring request from its
+ * submission by one to its completion (io_uring's own tracepoints). A
+ * program with many at once already overlaps its I/O, and its requests'
+ * latency, not the short waits between completions, says how slow the I/O
+ * is. The average number in flight over the run is the requests' total
+ * latency over the run's length (Little's law), so no clock is shared
+ * between CPUs here. Loaded on its own: a kernel without one of these
+ * tracepoints loses only this.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "abi.h"
+#include "hist.bpf.h"
+#include "tree.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct request_start {
+	__u64 ts;
+	__u32 kind;
+	__u32 pad;
+};
+
+/* by the request's address */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, MAX_REQUESTS);
+	__type(key, __u64);
+	__type(value, struct request_start);
+} in_flight SEC(".maps");
+
+/* latency of each completed request, by kind */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_REQ_KINDS);
+	__type(key, __u32);
+	__type(value, struct wait_hist);
+} request_hists SEC(".maps");
+
+struct request_counts counts[NR_REQ_KINDS];
+
+static __always_inline int started(void *req, __u32 kind)
+{
+	struct request_start v = { .ts = bpf_ktime_get_ns(), .kind = kind };
+	__u64 key = (__u64)req;
+	struct request_counts *c;
+	__s64 n;
+
+	if (!tree_state(bpf_get_current_task_btf()) || kind >= NR_REQ_KINDS)
+		return 0;
+	c = &counts[kind];
+	/* a request issued again (requeued) is still the one in flight */
+	if (bpf_map_update_elem(&in_flight, &key, &v, BPF_NOEXIST)) {
+		if (!bpf_map_lookup_elem(&in_flight, &key))
+			__sync_fetch_and_add(&c->dropped, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&c->issued, 1);
+	n = __sync_fetch_and_add(&c->in_flight, 1) + 1;
+	/* racy, and a peak read one short at worst */
+	if (n > 0 && (__u64)n > c->peak)
+		c->peak = n;
+	return 0;
+}
+
+static __always_inline int completed(void *req)
+{
+	__u64 key = (__u64)req;
+	struct request_start *v = bpf_map_lookup_elem(&in_flight, &key);
+	struct wait_hist *h;
+	__u32 kind;
+
+	if (!v)
+		return 0;
+	kind = v->kind < NR_REQ_KINDS ? v->kind : REQ_BLOCK;
+	h = bpf_map_lookup_elem(&request_hists, &kind);
+	if (h)
+		wait_hist_add(h, bpf_ktime_get_ns() - v->ts);
+	if (kind < NR_REQ_KINDS)
+		__sync_fetch_and_add(&counts[kind].in_flight, -1);
+	bpf_map_delete_elem(&in_flight, &key);
+	return 0;
+}
+
+/*
+ * A block request starts when it is queued (insert: it may wait there for
+ * the device's queue, which is part of its latency), or at its issue when
+ * it goes to the driver directly; an issue of a queued one finds it there.
+ */
+SEC("tp_btf/block_rq_insert")
+int BPF_PROG(on_block_rq_insert, struct request *rq)
+{
+	return started(rq, REQ_BLOCK);
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(on_block_rq_issue, struct request *rq)
+{
+	return started(rq, REQ_BLOCK);
+}
+
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(on_block_rq_complete, struct request *rq)
+{
+	return completed(rq);
+}
+
+/* io_uring_submit_req(req) since Linux 5.19 (io_uring_submit_sqe before) */
+SEC("tp_btf/io_uring_submit_req")
+int BPF_PROG(on_io_uring_submit, void *req)
+{
+	return started(req, REQ_URING);
+}
+
+/* io_uring_complete(ctx, req, ...): the request is the second argument on every kernel */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(on_io_uring_complete, void *ctx_, void *req)
+{
+	return completed(req);
+}
