@@ -102,7 +102,8 @@ struct thread_stats {
 	__u64 ep_exec_ns;
 	__u64 ep_delay_ns;
 	__u32 ep_kind;
-	__u32 pad2;
+	__u16 ep_cause; /* a blocked episode's cause and syscall */
+	__u16 ep_sys;
 	char comm[COMM_LEN];
 };
 

@@ -625,6 +625,8 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 		st->ep_delay_ns = s->delay_last;
 		st->ep_kind = s->state != TS_BLOCKED ? EPISODE_RUNNING :
 			      CAUSE_IS_IO(s->cause) ? EPISODE_BLOCKED_IO : EPISODE_BLOCKED;
+		st->ep_cause = s->cause;
+		st->ep_sys = s->sys;
 	}
 	return 0;
 }

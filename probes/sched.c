@@ -176,6 +176,8 @@ int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed)
 		.ep_delay_ns = seed->delay_ns,
 		.ep_kind = seed->state != TS_BLOCKED ? EPISODE_RUNNING :
 			   CAUSE_IS_IO(seed->cause) ? EPISODE_BLOCKED_IO : EPISODE_BLOCKED,
+		.ep_cause = seed->cause,
+		.ep_sys = seed->sys,
 	};
 	__u32 tid = seed->tid;
 
@@ -336,14 +338,54 @@ static __u64 now_ns(void)
  * as its next switch-out would (bpf/sched.bpf.c, close_episode()), so its
  * account covers the whole run.
  */
+/* A wait the sweep closed, into the histograms: one still open is the longest of all. */
+static void sweep_wait(struct probe_sched *s, __u32 cause, __u32 sys, bool woken, __u64 ns)
+{
+	if (cause >= NR_CAUSES)
+		return;
+	wait_hist_add(woken ? &s->ended[cause] : &s->open[cause], ns);
+	if (!grow((void **)&s->swept, &s->cap_swept, s->nr_swept + 1, sizeof(*s->swept)))
+		s->swept[s->nr_swept++] = (struct swept_wait){ sys & (MAX_SYSCALLS - 1), ns };
+}
+
+/*
+ * close_open_interval() without the task's storage (a thread pidfd needs
+ * Linux 6.9): from the open episode its account keeps (ep_*). A blocked
+ * thread that has not run since is still waiting; one that ran was woken,
+ * and the rest of the episode, as close_episode() takes it, is its wait.
+ */
+static void close_from_account(struct probe_sched *s, struct thread_stats *st)
+{
+	__u64 now = now_ns(), exec, delay, dcpu, ddelay, gap, rest = 0;
+
+	if (!st->ep_ts || probe_read_schedstat(st->pid, st->tid, &exec, &delay))
+		return;
+	gap = now > st->ep_ts ? now - st->ep_ts : 0;
+	dcpu = exec > st->ep_exec_ns ? exec - st->ep_exec_ns : 0;
+	ddelay = delay > st->ep_delay_ns ? delay - st->ep_delay_ns : 0;
+	if (gap > dcpu + ddelay)
+		rest = gap - dcpu - ddelay;
+	st->cpu_ns += dcpu;
+	if (st->ep_kind == EPISODE_RUNNING) {
+		st->runq_preempt_ns += ddelay + rest;
+		return;
+	}
+	st->runq_wakeup_ns += ddelay;
+	if (st->ep_cause < NR_CAUSES)
+		st->blocked_ns[st->ep_cause] += rest;
+	sweep_wait(s, st->ep_cause, st->ep_sys, dcpu || ddelay, rest);
+}
+
 static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 {
 	int pidfd = syscall(SYS_pidfd_open, st->tid, st->tid == st->pid ? 0 : PIDFD_THREAD);
 	__u64 now, gap, exec = 0, delay = 0, dcpu = 0, ddelay = 0, rest = 0;
 	struct task_state ts;
 
-	if (pidfd < 0)
+	if (pidfd < 0) {
+		close_from_account(s, st);
 		return;
+	}
 	if (bpf_map_lookup_elem(probe_sched_tree_fd(s), &pidfd, &ts) || ts.state == TS_NEW ||
 	    ts.state == TS_DEAD) {
 		close(pidfd);
@@ -363,16 +405,9 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 	switch (ts.state) {
 	case TS_BLOCKED:
 		st->runq_wakeup_ns += ddelay;
-		if (ts.cause < NR_CAUSES) {
+		if (ts.cause < NR_CAUSES)
 			st->blocked_ns[ts.cause] += rest;
-			/* into the histograms too: a wait still open is the longest of all */
-			wait_hist_add(ts.wake & WAKE_SEEN ? &s->ended[ts.cause] : &s->open[ts.cause],
-				      rest);
-			if (!grow((void **)&s->swept, &s->cap_swept, s->nr_swept + 1,
-				  sizeof(*s->swept)))
-				s->swept[s->nr_swept++] =
-				    (struct swept_wait){ ts.sys & (MAX_SYSCALLS - 1), rest };
-		}
+		sweep_wait(s, ts.cause, ts.sys, ts.wake & WAKE_SEEN, rest);
 		break;
 	case TS_AFTER_WAKEUP:
 		st->runq_wakeup_ns += ddelay;
