@@ -112,9 +112,15 @@ int BPF_PROG(on_block_rq_complete, struct request *rq)
 	return completed(rq);
 }
 
-/* io_uring_submit_req(req) since Linux 5.19 (io_uring_submit_sqe before) */
+/* io_uring_submit_req(req) since Linux 6.3; io_uring_submit_sqe(req, ...) before */
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(on_io_uring_submit, void *req)
+{
+	return started(req, REQ_URING);
+}
+
+SEC("tp_btf/io_uring_submit_sqe")
+int BPF_PROG(on_io_uring_submit_sqe, void *req)
 {
 	return started(req, REQ_URING);
 }

@@ -18,15 +18,17 @@ struct probe_requests {
 	bool uring; /* io_uring's tracepoints were there */
 };
 
-static int load(struct probe_requests *r, int tree_fd, bool uring)
+/* uring: 0 none, 1 io_uring_submit_req (6.3+), 2 io_uring_submit_sqe (before) */
+static int load(struct probe_requests *r, int tree_fd, int uring)
 {
 	int e;
 
 	r->skel = requests_bpf__open();
 	if (!r->skel)
 		return -errno;
-	bpf_program__set_autoload(r->skel->progs.on_io_uring_submit, uring);
-	bpf_program__set_autoload(r->skel->progs.on_io_uring_complete, uring);
+	bpf_program__set_autoload(r->skel->progs.on_io_uring_submit, uring == 1);
+	bpf_program__set_autoload(r->skel->progs.on_io_uring_submit_sqe, uring == 2);
+	bpf_program__set_autoload(r->skel->progs.on_io_uring_complete, uring != 0);
 	/* share the tree's membership with the scheduler probes */
 	e = bpf_map__reuse_fd(r->skel->maps.tree, tree_fd);
 	if (!e)
@@ -49,11 +51,13 @@ int probe_requests_open(struct probe_requests **out, int tree_fd, char *err, siz
 		return -ENOMEM;
 	r->ncpus = libbpf_num_possible_cpus();
 	r->uring = true;
-	e = load(r, tree_fd, true);
+	e = load(r, tree_fd, 1);
+	if (e && e != -EPERM)
+		e = load(r, tree_fd, 2); /* before 6.3 (commit "io_uring: rename ... submit_req") */
 	if (e && e != -EPERM) {
-		/* a kernel without io_uring, or with its older tracepoint names: block only */
+		/* a kernel without io_uring: block only */
 		r->uring = false;
-		e = load(r, tree_fd, false);
+		e = load(r, tree_fd, 0);
 	}
 	if (e) {
 		snprintf(err, errlen, "cannot load the request probes: %s", strerror(-e));

@@ -118,6 +118,7 @@ chmod +x "$work/init"
 	echo '#!/bin/sh'
 	echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 	printf 'export CI=%q\n' "${CI:-}"
+	echo 'export ADVISOR_GUEST=1 # tests that compare with what only a real machine does'
 	printf 'cd %q || exit 1\n' "$ROOT"
 	echo 'echo "guest kernel: $(uname -r)" > /tmp/results/out'
 	printf '%q ' "$@"
