@@ -754,12 +754,13 @@ Test(measure, timeline_spreads_long_episodes, .timeout = 120)
 }
 
 /*
- * I/O requests in flight, against fio's own count: every read fio made is
- * one io_uring request and one block request; one at a time (iodepth 1) is
- * not asynchronous, 16 kept in flight is ("async-io", its requests'
- * latency the I/O wait). At iodepth 1 the requests' mean latency is most of
- * fio's (submission to reaping); deeper, fio's own figure also holds the
- * time a completion waits to be reaped, which is fio's, not the device's.
+ * I/O requests in flight, against fio's own count and latency: every
+ * 128 KiB read fio made is one io_uring request and one block request; one
+ * at a time (iodepth 1) is not asynchronous, 16 kept in flight is
+ * ("async-io", its requests' latency the I/O wait). Reads this large are
+ * mostly the device's time, so the requests' mean latency is most of fio's
+ * (submission to reaping) at both depths; with 4 KiB reads at depth 16 fio
+ * itself is the bottleneck here, and its figure holds its reaping delay.
  */
 static void fio_requests(const char *depth, const char *engine, const char *dir, bool async)
 {
@@ -777,8 +778,8 @@ static void fio_requests(const char *depth, const char *engine, const char *dir,
 	snprintf(arg_engine, sizeof(arg_engine), "--ioengine=%s", engine);
 	snprintf(out, sizeof(out), "--output=%s/fio.json", dir);
 	run_advisor(&r, NULL,
-		    ARGS("fio", "--name=t", arg_engine, "--rw=randread", arg_file, "--size=16M",
-			 "--bs=4k", arg_depth, "--direct=1", "--runtime=1", "--time_based",
+		    ARGS("fio", "--name=t", arg_engine, "--rw=randread", arg_file, "--size=64M",
+			 "--bs=128k", arg_depth, "--direct=1", "--runtime=1", "--time_based",
 			 "--output-format=json", out));
 	snprintf(path, sizeof(path), "%s/fio.json", dir);
 	fio = json_object_from_file(path);
@@ -806,10 +807,11 @@ static void fio_requests(const char *depth, const char *engine, const char *dir,
 		else
 			/*
 			 * the block layer also has the tree's other requests (the
-			 * file system's), and misses the few a kernel worker
-			 * re-queues for a busy device (Known limits)
+			 * file system's), and misses those a kernel worker
+			 * dispatches for a busy device (Known limits: up to 5% at
+			 * depth 16 here)
 			 */
-			cr_expect(jint(r.report, k) >= ios - ios / 50 &&
+			cr_expect(jint(r.report, k) >= ios - ios / 10 &&
 				  jint(r.report, k) <= ios + ios / 20 + 64,
 				  "%s: %lld issued, fio made %lld reads", kind, jint(r.report, k), ios);
 	}
@@ -833,15 +835,14 @@ static void fio_requests(const char *depth, const char *engine, const char *dir,
 				  depth, avg);
 	}
 	/*
-	 * one at a time, fio's latency is the request's plus fio's own time to
-	 * submit and reap it, which a busy machine stretches: ours is about
-	 * fio's or less (the block layer's mean also holds the file system's few
-	 * requests of other sizes: 15% more is allowed) and, the request being
-	 * most of it, at least half (a third in the emulated guest, where fio's
-	 * own time is as long as the device's)
+	 * fio's latency is the request's plus fio's own time to submit and reap
+	 * it, which a busy machine stretches: ours is about fio's or less (the
+	 * block layer's mean also holds the file system's few requests of other
+	 * sizes: 15% more is allowed) and, 128 KiB reads being mostly the
+	 * device's time, at least half (a third in the emulated guest, where
+	 * fio's own time is as long as the device's)
 	 */
-	if (!async)
-		cr_expect(ours <= 1.15 * lat && ours >= (getenv("ADVISOR_GUEST") ? 0.33 : 0.5) * lat,
+	cr_expect(ours <= 1.15 * lat && ours >= (getenv("ADVISOR_GUEST") ? 0.33 : 0.5) * lat,
 			  "mean latency %.1f µs, fio's %.1f µs", ours / 1e3, lat / 1e3);
 	json_object_put(fio);
 	run_free(&r);
