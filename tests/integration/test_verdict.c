@@ -142,7 +142,11 @@ Test(verdict, cpython_threads_gil, .timeout = 120)
 Test(verdict, disk_files_multithreading, .timeout = 120)
 {
 	harness_require_bpf();
-	verdict_case("disk-files", ARGS(workload("disk_io"), "/var/tmp", "200", "30"),
+	/*
+	 * 256 KiB direct reads: about 115 µs each, io_fraction about 0.7 here;
+	 * 64 KiB ones sat at the threshold (0.49-0.60) and the model wavered
+	 */
+	verdict_case("disk-files", ARGS(workload("disk_io"), "/var/tmp", "200", "30", "256"),
 		     "multithreading", NULL);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * disk_io DIR NFILES ROUNDS: writes NFILES files of 64 KiB under DIR, each with
+ * disk_io DIR NFILES ROUNDS [KIB]: writes NFILES files of KIB KiB (64) under DIR, each with
  * fsync(), then ROUNDS times reads every one back from the disk itself
  * (O_DIRECT, so not from the page cache), then removes them. Single-threaded
  * storage-bound work. Ground truth on stdout:
@@ -21,7 +21,8 @@
 
 #include "truth.h"
 
-#define BLOCK (64 * 1024)
+static size_t block = 64 * 1024;
+#define BLOCK block
 
 static uint64_t now_ns(void)
 {
@@ -39,6 +40,9 @@ int main(int argc, char **argv)
 	uint64_t fsync_ns = 0, read_ns = 0, reads = 0;
 	char dir[256], path[300];
 	void *buf;
+
+	if (argc > 4 && atoi(argv[4]) > 0)
+		block = (size_t)atoi(argv[4]) * 1024;
 
 	snprintf(dir, sizeof(dir), "%s/advisor-disk-io.%d", base, getpid());
 	if (mkdir(dir, 0700)) {
