@@ -61,6 +61,15 @@
  * the busiest thread's share against busy_min, work, lock_share), times the
  * dropped-events factor.
  *
+ * Phases: when the timeline has phases (start-up, steady, tear-down:
+ * phases.c), each phase is judged on its own io_fraction, CPUs used and busy
+ * threads, from the timeline, and the verdict is the steady phase's (the
+ * longest), with the current model of the threads that spent at least half
+ * their life in it. The drivers only the whole run measures (wait_p50, peak
+ * open, locks, the critical path) are the run's in every phase, and the
+ * inconclusive reasons are judged on the whole run first: an idle run is
+ * idle in every phase. The bound is the whole program's.
+ *
  * Speedup bound: CPU-bound, Amdahl with the I/O share s = io_fraction as
  * serial and the rest spread from the CPUs used now, max(1, cpu / wall),
  * to every CPU online: 1 / (s + (1 - s) min(1, used / cpus)). I/O-bound,
@@ -368,8 +377,13 @@ static void judge_io(const struct tree *tr, const struct thresholds *t, struct j
 	}
 }
 
-static void judge_tree(const struct tree *tr, const struct thresholds *t, struct judgement *j,
-		       struct verdict *v)
+/*
+ * Judges tr (the whole run, or a phase of it); the bound and the cap of the
+ * gain are the whole run's (whole): a rewrite speeds up the program, not a
+ * phase of it.
+ */
+static void judge_tree(const struct tree *tr, const struct tree *whole, const struct thresholds *t,
+		       struct judgement *j, struct verdict *v)
 {
 	j->by = JUDGED_TREE;
 	j->io_bound = tr->io_fraction >= t->io_bound_min;
@@ -386,14 +400,73 @@ static void judge_tree(const struct tree *tr, const struct thresholds *t, struct
 		v->model = MODEL_MULTIPROCESSING;
 
 	v->confidence = j->f_io * j->f_sub * j->f_run * j->drop * j->f_lock;
-	speedup(tr, v->model, j, v);
+	speedup(whole, v->model, j, v);
 	v->already_fits = already_fits(v->model, tr);
+}
+
+/* The tree as its phase ph saw it: the drivers the timeline measures per phase. */
+static void phase_apply(struct tree *tr, const struct phase *ph)
+{
+	tr->io_fraction = ph->io_fraction;
+	tr->cpu_used = ph->cpu_used;
+	tr->busy_threads = ph->busy_threads;
+}
+
+/* What the threads of phase ph did: its current model and what overlaps. */
+static void phase_threads(const struct profile *p, const struct thresholds *t,
+			  const struct phase *ph, struct tree *tr)
+{
+	struct tree w;
+
+	tree_collect_window(p, t, ph->start_ns, ph->end_ns, &w);
+	tr->current_model = w.current_model;
+	tr->multiprocess = w.multiprocess;
+	tr->multithreaded = w.multithreaded;
+	tr->event_loop = w.event_loop;
+}
+
+/*
+ * Judges the run as a whole, then, when its timeline has phases, each phase
+ * on its own drivers, and gives the verdict of the steady one (judged gets
+ * the tree it judged). The drivers only the whole run measures (wait_p50,
+ * peak open, locks, the critical path) are the run's in every phase.
+ */
+static void judge_phases(const struct profile *p, const struct tree *tr,
+			 const struct thresholds *t, struct judgement *j, struct verdict *v,
+			 struct tree *judged)
+{
+	struct phases *ph = &v->phases;
+	const struct judgement fresh = *j;
+
+	*judged = *tr;
+	judge_tree(tr, tr, t, j, v);
+	v->whole_model = v->model;
+	v->whole_io_fraction = tr->io_fraction;
+	phases_find(p, ph);
+	v->phase_model[0] = v->model;
+	if (ph->nr < 2)
+		return;
+
+	for (size_t k = 0; k < ph->nr; k++) {
+		struct judgement pj = fresh;
+		struct verdict pv = { 0 };
+		struct tree pt = *tr;
+
+		phase_apply(&pt, &ph->phase[k]);
+		judge_tree(&pt, tr, t, &pj, &pv);
+		v->phase_model[k] = pv.model;
+	}
+	phase_apply(judged, &ph->phase[ph->steady]);
+	phase_threads(p, t, &ph->phase[ph->steady], judged);
+	*j = fresh;
+	v->nr_path = 0;
+	judge_tree(judged, tr, t, j, v);
 }
 
 int decide_model(const struct profile *p, const struct thresholds *t, struct verdict *v)
 {
 	struct judgement j = { 0 };
-	struct tree tr;
+	struct tree tr, judged;
 
 	memset(v, 0, sizeof(*v));
 	tree_collect(p, t, &tr);
@@ -401,16 +474,21 @@ int decide_model(const struct profile *p, const struct thresholds *t, struct ver
 	j.dropped = p->overhead.dropped;
 	j.events_seen = p->overhead.events + p->overhead.dropped;
 
-	v->io_fraction = tr.io_fraction;
-	v->wait_p50_ns = tr.wait_p50_ns;
-	v->peak_open = tr.peak_open;
-	v->busy_threads = tr.busy_threads;
-	v->gil_wait_share = tr.cpython ? tr.gil_wait_share : NAN;
-	snprintf(v->current_model, sizeof(v->current_model), "%s", tr.current_model);
 	snprintf(v->runtime, sizeof(v->runtime), "%s", p->runtime[0] ? p->runtime : "unknown");
 
+	judged = tr;
 	if (!judge_inconclusive(&tr, t, &j, v))
-		judge_tree(&tr, t, &j, v);
-	rationale_write(&tr, t, &j, v);
+		judge_phases(p, &tr, t, &j, v, &judged);
+	else
+		v->whole_model = v->model;
+	snprintf(v->current_model, sizeof(v->current_model), "%s", judged.current_model);
+	v->io_fraction = judged.io_fraction;
+	v->wait_p50_ns = judged.wait_p50_ns;
+	v->peak_open = judged.peak_open;
+	v->busy_threads = judged.busy_threads;
+	v->gil_wait_share = judged.cpython ? judged.gil_wait_share : NAN;
+	if (!v->phases.nr)
+		v->whole_io_fraction = tr.io_fraction;
+	rationale_write(&judged, t, &j, v);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "../probes/profile.h"
+#include "phases.h"
 #include "thresholds.h"
 
 enum model {
@@ -54,6 +55,16 @@ struct verdict {
 
 	size_t nr_path;
 	struct path_node path[MAX_PATH];
+
+	/*
+	 * The run's phases (phases.c) and each one's model on its own drivers;
+	 * with more than one, the verdict judges the steady phase, and
+	 * whole_model and whole_io_fraction are the run's as a whole
+	 */
+	struct phases phases;
+	enum model phase_model[MAX_PHASES];
+	enum model whole_model;
+	double whole_io_fraction;
 
 	double speedup_bound;
 	char speedup_basis[384];

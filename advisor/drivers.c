@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "drivers.h"
+#include "phases.h"
 
 #define WORKER_MIN 0.1 /* share of the busiest thread's cpu + io that makes a worker */
 
@@ -137,27 +138,16 @@ static __u64 io_wait_p50(const struct profile *p)
 	return hist_weighted_median(slots, MAX_SLOTS);
 }
 
-/*
- * The runq that the tree's own demand does not explain, summed over the
- * timeline: in a bucket of length len, threads that wanted cpu + runq of CPU
- * time can have queued behind each other for at most cpu + runq - cpus x len.
- */
+/* The runq that the tree's own demand does not explain, summed over the timeline. */
 static void tree_runq_external(struct tree *tr, const struct profile *p)
 {
-	double cap = tr->cpus > 0 ? tr->cpus : 1;
-
 	tr->runq_external = tr->runq_all = 0;
 	for (size_t i = 0; i < p->nr_buckets; i++) {
 		const struct timeline_bucket *b = &p->buckets[i];
-		double len = p->bucket_ns, own;
 
-		if (i + 1 == p->nr_buckets && p->duration_ns > i * p->bucket_ns)
-			len = p->duration_ns - i * p->bucket_ns;
-		own = (double)b->cpu_ns + b->runq_ns - cap * len;
-		own = own > 0 ? own : 0;
 		tr->runq_all += b->runq_ns;
-		if (b->runq_ns > own)
-			tr->runq_external += b->runq_ns - own;
+		tr->runq_external +=
+			b->runq_ns - timeline_runq_own(b, timeline_bucket_len(p, i), tr->cpus);
 	}
 }
 
@@ -239,7 +229,24 @@ static const char *tree_current_model(const struct tree *tr)
 	return "single-threaded";
 }
 
+/* Whether at least half of th's span lies in [from, to). */
+static bool thread_in_window(const struct thread_profile *th, __u64 wall, __u64 from, __u64 to)
+{
+	__u64 end = thread_end_ns(th, wall), start = th->start_ns;
+	__u64 a = start > from ? start : from, b = end < to ? end : to;
+
+	if (end <= start)
+		return start >= from && start < to;
+	return b > a && 2 * (b - a) >= end - start;
+}
+
 void tree_collect(const struct profile *p, const struct thresholds *t, struct tree *tr)
+{
+	tree_collect_window(p, t, 0, ~0ULL, tr);
+}
+
+void tree_collect_window(const struct profile *p, const struct thresholds *t, __u64 from,
+			 __u64 to, struct tree *tr)
 {
 	double worker_min = WORKER_MIN * busiest_cpu_io(p, t);
 	struct span *spans;
@@ -264,6 +271,8 @@ void tree_collect(const struct profile *p, const struct thresholds *t, struct tr
 			const struct thread_profile *th = &proc->threads[j];
 			double cpu_io;
 
+			if (!thread_in_window(th, p->duration_ns, from, to))
+				continue;
 			if (th->stream_ns > tr->stream_max)
 				tr->stream_max = th->stream_ns;
 			if (!tree_add_thread(tr, th, p->duration_ns, t, &cpu_io))

@@ -420,6 +420,37 @@ static void write_io_bound(const struct tree *tr, const struct thresholds *t,
 			model_names[v->model]);
 }
 
+/* The phases: which one was judged, and the others' models where they differ. */
+static void write_phases(const struct tree *tr, struct verdict *v)
+{
+	const struct phases *ph = &v->phases;
+	const struct phase *st = &ph->phase[ph->steady];
+	char a[FMT_LEN], b[FMT_LEN];
+	bool differ = v->whole_model != v->model;
+
+	appendf(v->rationale, sizeof(v->rationale),
+		"Its timeline has %zu phases: this judges the steady one, %s to %s (%.0f%% of "
+		"the run). ",
+		ph->nr, fmt_ns(a, sizeof(a), (double)st->start_ns),
+		fmt_ns(b, sizeof(b), (double)st->end_ns),
+		pct(tr->wall > 0 ? (st->end_ns - st->start_ns) / tr->wall : 1));
+	for (size_t k = 0; k < ph->nr; k++)
+		if (k != ph->steady && v->phase_model[k] != v->model) {
+			appendf(v->rationale, sizeof(v->rationale),
+				"The %s phase reads as %s (io_fraction %.2f). ",
+				phase_names[ph->phase[k].kind], model_names[v->phase_model[k]],
+				ph->phase[k].io_fraction);
+			differ = true;
+		}
+	if (v->whole_model != v->model)
+		appendf(v->rationale, sizeof(v->rationale),
+			"Taken as a whole the run reads as %s (io_fraction %.2f). ",
+			model_names[v->whole_model], v->whole_io_fraction);
+	else if (!differ)
+		appendf(v->rationale, sizeof(v->rationale), "Every phase reads as %s. ",
+			model_names[v->model]);
+}
+
 static void write_tree(const struct tree *tr, const struct thresholds *t, const struct judgement *j,
 		       struct verdict *v)
 {
@@ -442,6 +473,8 @@ static void write_tree(const struct tree *tr, const struct thresholds *t, const 
 			pct(1 - tr->io_fraction), pct(tr->io_fraction), tr->io_fraction,
 			t->io_bound_min, tr->cpu_used, tr->cpus, gain_words(tr, j, v, gain, sizeof(gain)));
 
+	if (v->phases.nr > 1)
+		write_phases(tr, v);
 	/* said when it moved io_fraction by more than 0.01 */
 	if (tr->runq_external > 0.01 * (tr->b_cpu + tr->b_runq + tr->b_io) && tr->runq_all > 0) {
 		char rq[FMT_LEN];
