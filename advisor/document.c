@@ -347,6 +347,39 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 	}
 }
 
+static const char *model_name(enum model m)
+{
+	return (unsigned int)m < NR_MODELS ? model_names[m] : "";
+}
+
+static void add_phases(struct writer *w, struct json_object *o, const struct verdict *v)
+{
+	const struct phases *ph = &v->phases;
+	size_t nr = ph->nr > 1 ? ph->nr : 0;
+	struct json_object *arr = add(w, o, "phases", json_object_new_array_ext(nr)), *e;
+
+	for (size_t k = 0; k < nr; k++) {
+		const struct phase *p = &ph->phase[k];
+
+		e = push(w, arr, json_object_new_object());
+		add_str(w, e, "kind", phase_names[p->kind]);
+		add_u64(w, e, "start_ns", p->start_ns);
+		add_u64(w, e, "end_ns", p->end_ns);
+		add_double(w, e, "io_fraction", p->io_fraction);
+		add_double(w, e, "cpu_used", p->cpu_used);
+		add_double(w, e, "busy_threads", p->busy_threads);
+		add_str(w, e, "model", model_name(v->phase_model[k]));
+		add_bool(w, e, "judged", k == ph->steady);
+	}
+	if (!nr) {
+		add_null(w, o, "whole_run");
+		return;
+	}
+	e = add(w, o, "whole_run", json_object_new_object());
+	add_str(w, e, "model", model_name(v->whole_model));
+	add_double(w, e, "io_fraction", v->whole_io_fraction);
+}
+
 static void add_verdict(struct writer *w, struct json_object *root, const struct report *r)
 {
 	const struct verdict *v = &r->verdict;
@@ -355,7 +388,7 @@ static void add_verdict(struct writer *w, struct json_object *root, const struct
 	size_t nr_path = v->nr_path < MAX_PATH ? v->nr_path : MAX_PATH;
 	char agreement[32];
 
-	add_str(w, o, "model", (unsigned int)v->model < NR_MODELS ? model_names[v->model] : "");
+	add_str(w, o, "model", model_name(v->model));
 	add_double(w, o, "confidence", v->confidence);
 	add_str(w, o, "agreement", agreement_of(r, agreement, sizeof(agreement)));
 	add_fixed(w, o, "confidence_basis", v->confidence_basis, sizeof(v->confidence_basis));
@@ -383,6 +416,8 @@ static void add_verdict(struct writer *w, struct json_object *root, const struct
 	add_fixed(w, o, "speedup_basis", v->speedup_basis, sizeof(v->speedup_basis));
 	add_fixed(w, o, "advice", v->advice, sizeof(v->advice));
 	add_fixed(w, o, "rationale", v->rationale, sizeof(v->rationale));
+
+	add_phases(w, o, v);
 
 	d = add(w, o, "drivers", json_object_new_object());
 	add_double(w, d, "io_fraction", v->io_fraction);

@@ -20,6 +20,13 @@ const char *doc_model(const struct json_object *o, const char *path)
 	return NULL;
 }
 
+const char *doc_model_or_unknown(const struct json_object *o, const char *path)
+{
+	const char *m = doc_model(o, path);
+
+	return m ? m : "?";
+}
+
 struct json_object *doc_repeated(const struct json_object *doc, const char *path)
 {
 	struct json_object *metrics = doc_get(doc, "repeat.metrics"), *m;

@@ -31,6 +31,8 @@ extern const char *const doc_model_names[DOC_NR_MODELS];
  * NULL when it is anything else.
  */
 const char *doc_model(const struct json_object *o, const char *path);
+/* As doc_model(), "?" for NULL. */
+const char *doc_model_or_unknown(const struct json_object *o, const char *path);
 
 /*
  * The entry of a repeated metric in repeat.metrics, or NULL when the command

@@ -258,6 +258,40 @@ static void put_g3(FILE *f, double v)
 		fputs("?", f);
 }
 
+/* The phases, when the verdict judged the steady one: each with its own drivers. */
+static void put_phases(FILE *f, const struct json_object *doc)
+{
+	size_t n = doc_len(doc, "verdict.phases");
+	char a[FMT_LEN], b[FMT_LEN];
+
+	if (!n)
+		return;
+	fputs("<h3>Phases</h3><p>The verdict judges the steady phase; the run as a whole reads "
+	      "as <b>",
+	      f);
+	text_html_escape(f, doc_model_or_unknown(doc, "verdict.whole_run.model"));
+	fprintf(f, "</b> (io_fraction %.2f).</p>", doc_double(doc, "verdict.whole_run.io_fraction"));
+	fputs("<div class=\"tw\"><table id=\"phases\"><thead><tr><th>Phase</th><th>From</th>"
+	      "<th>To</th><th>io_fraction</th><th>CPUs used</th><th>Busy threads</th>"
+	      "<th>Model</th></tr></thead><tbody>",
+	      f);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *ph = doc_at(doc, "verdict.phases", i);
+
+		fputs(doc_bool(ph, "judged") ? "<tr class=\"judged\"><td>" : "<tr><td>", f);
+		text_html_escape(f, doc_str(ph, "kind"));
+		fprintf(f, "%s</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>",
+			doc_bool(ph, "judged") ? " (judged)" : "",
+			fmt_ns(a, sizeof(a), (double)doc_u64(ph, "start_ns")),
+			fmt_ns(b, sizeof(b), (double)doc_u64(ph, "end_ns")),
+			doc_double(ph, "io_fraction"), doc_double(ph, "cpu_used"),
+			doc_double(ph, "busy_threads"));
+		text_html_escape(f, doc_model_or_unknown(ph, "model"));
+		fputs("</td></tr>", f);
+	}
+	fputs("</tbody></table></div>", f);
+}
+
 void html_write_decision(FILE *f, const struct json_object *doc)
 {
 	size_t nr_path = doc_len(doc, "verdict.path");
@@ -290,5 +324,6 @@ void html_write_decision(FILE *f, const struct json_object *doc)
 		}
 		fputs("</ol>", f);
 	}
+	put_phases(f, doc);
 	fputs("</section>\n", f);
 }

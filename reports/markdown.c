@@ -196,6 +196,36 @@ static void put_drivers(FILE *f, const struct json_object *doc)
 		fmt_ns(d, sizeof(d), (double)doc_u64(doc, "duration_ns")));
 }
 
+/* The phases, when the verdict judged the steady one. */
+static void put_phases(FILE *f, const struct json_object *doc)
+{
+	size_t n = doc_len(doc, "verdict.phases");
+	char a[FMT_LEN], b[FMT_LEN];
+
+	if (!n)
+		return;
+	fputs("## Phases\n\nThe verdict judges the steady phase; the run as a whole reads as ", f);
+	md(f, doc_model_or_unknown(doc, "verdict.whole_run.model"));
+	fprintf(f, " (io\\_fraction %.2f).\n\n", doc_double(doc, "verdict.whole_run.io_fraction"));
+	fputs("| phase | from | to | io\\_fraction | cpus used | busy threads | model |\n"
+	      "|---|---|---|---|---|---|---|\n",
+	      f);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *ph = doc_at(doc, "verdict.phases", i);
+
+		fputs("| ", f);
+		md(f, doc_str(ph, "kind"));
+		fprintf(f, "%s | %s | %s | %.2f | %.2f | %.2f | ", doc_bool(ph, "judged") ? " (judged)" : "",
+			fmt_ns(a, sizeof(a), (double)doc_u64(ph, "start_ns")),
+			fmt_ns(b, sizeof(b), (double)doc_u64(ph, "end_ns")),
+			doc_double(ph, "io_fraction"), doc_double(ph, "cpu_used"),
+			doc_double(ph, "busy_threads"));
+		md(f, doc_model_or_unknown(ph, "model"));
+		fputs(" |\n", f);
+	}
+	fputc('\n', f);
+}
+
 static const char *result_of(const struct json_object *rule)
 {
 	return doc_bool(rule, "passed") ? "pass" : "**FAIL**";
@@ -310,6 +340,7 @@ int report_markdown_write(FILE *f, const struct json_object *doc)
 	put_header(f, doc);
 	put_verdict(f, doc);
 	put_drivers(f, doc);
+	put_phases(f, doc);
 	put_gates(f, doc);
 	return ferror(f) ? -EIO : 0;
 }

@@ -179,6 +179,30 @@ static void put_path(FILE *f, const struct json_object *doc)
 	}
 }
 
+/* The phases, when the verdict judged the steady one: each with its model. */
+static void put_phases(FILE *f, const struct json_object *doc)
+{
+	size_t n = doc_len(doc, "verdict.phases");
+	char a[FMT_LEN], b[FMT_LEN];
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *ph = doc_at(doc, "verdict.phases", i);
+
+		fputs(i ? "             " : "  phases:    ", f);
+		put_text(f, doc_str(ph, "kind"));
+		fprintf(f, " %s to %s: ", fmt_ns(a, sizeof(a), (double)doc_u64(ph, "start_ns")),
+			fmt_ns(b, sizeof(b), (double)doc_u64(ph, "end_ns")));
+		put_text(f, doc_model_or_unknown(ph, "model"));
+		fprintf(f, " (io_fraction %.2f)%s\n", doc_double(ph, "io_fraction"),
+			doc_bool(ph, "judged") ? ", judged" : "");
+	}
+	if (n) {
+		fputs("             whole run: ", f);
+		put_text(f, doc_model_or_unknown(doc, "verdict.whole_run.model"));
+		fprintf(f, " (io_fraction %.2f)\n", doc_double(doc, "verdict.whole_run.io_fraction"));
+	}
+}
+
 void report_summary_write(FILE *f, const struct json_object *doc)
 {
 	const char *reason = doc_str(doc, "verdict.inconclusive_reason");
@@ -223,6 +247,7 @@ void report_summary_write(FILE *f, const struct json_object *doc)
 		fmt_ns(a, sizeof(a), (double)doc_u64(doc, "verdict.drivers.wait_p50_ns")),
 		(unsigned long long)doc_u64(doc, "verdict.drivers.peak_open"),
 		doc_double(doc, "verdict.drivers.busy_threads"));
+	put_phases(f, doc);
 	put_path(f, doc);
 	if (why[0]) {
 		fputs("  why:       ", f);

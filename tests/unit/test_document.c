@@ -126,6 +126,15 @@ static void full_report(struct report *r)
 	snprintf(v->speedup_basis, sizeof(v->speedup_basis), "nothing to overlap");
 	snprintf(v->advice, sizeof(v->advice), "none: the program sleeps");
 	snprintf(v->rationale, sizeof(v->rationale), "It slept 97%% of the run.");
+	/* a start-up and the steady phase it judged */
+	v->phases.nr = 2;
+	v->phases.steady = 1;
+	v->phases.phase[0] = (struct phase){ PHASE_STARTUP, 0, 400000000, 0.02, 1.0, 1.0 };
+	v->phases.phase[1] = (struct phase){ PHASE_STEADY, 400000000, 3000000000ULL, 0.9, 0.1, 1 };
+	v->phase_model[0] = MODEL_MULTIPROCESSING;
+	v->phase_model[1] = MODEL_ASYNC;
+	v->whole_model = MODEL_MULTIPROCESSING;
+	v->whole_io_fraction = 0.45;
 	thresholds_default(&r->thresholds);
 
 	/* --repeat 3: one metric missing from a run, written as null */
