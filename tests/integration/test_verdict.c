@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
@@ -436,4 +437,96 @@ Test(verdict, bound_sequential_client_against_all_in_flight, .timeout = 120)
 		   ARGS(workload("rr_client"), "--port", port, "--conns", "60", "--threads", "60",
 			"--requests", "1"));
 	reap(server, true);
+}
+
+/*
+ * Issue 15, phases: two threads crunch for 0.8 s of CPU each, then a reader
+ * takes 24 lines from a slow writer outside the tree, 50 ms apart (1.2 s).
+ * As a whole the run is CPU-bound (io_fraction near 0.4). Its phases: the
+ * crunch reads as multiprocessing, the reads as async, and the verdict is
+ * the longest phase's: on an idle machine the reads (the crunch takes 0.8 s
+ * on two CPUs), on a busy one it may be the crunch, stretched by other
+ * programs. The cut lies between the cruncher's exit and the reader's
+ * start, which the report's own process list gives, to a bucket (100 ms).
+ */
+Test(verdict, phases_crunch_then_slow_reads, .timeout = 120)
+{
+	harness_require_bpf();
+	for (int i = 0; i < RUNS; i++) {
+		char dir[64], fifo[128], script[512];
+		double cut = 0, spin_end = 0, reader_start = 0, longest = 0;
+		json_object *ph, *procs, *crunch, *reads;
+		size_t n, judged = 0, steady = 0;
+		pid_t writer;
+		struct run r;
+
+		dir_make(dir, sizeof(dir));
+		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+		cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
+		writer = spawn(ARGS(workload("slow_writer"), fifo, "24", "50"), -1);
+		sleep_ms(50);
+		snprintf(script, sizeof(script), "%s 2 800 >/dev/null && %s %s", workload("spin"),
+			 workload("pipe_reader"), fifo);
+		verdict_run(&r, "phases", i, ARGS("/bin/sh", "-c", script));
+		cr_expect(reap(writer, false) == 0, "slow_writer failed");
+		dir_remove(dir);
+
+		ph = jget(r.report, "verdict.phases");
+		n = ph ? json_object_array_length(ph) : 0;
+		procs = jget(r.report, "processes");
+		for (size_t k = 0; procs && k < json_object_array_length(procs); k++) {
+			json_object *p = json_object_array_get_idx(procs, k);
+
+			if (strstr(jstr(p, "comm"), "spin"))
+				spin_end = jnum(p, "end_ns");
+			if (strstr(jstr(p, "comm"), "pipe_reader"))
+				reader_start = jnum(p, "start_ns");
+		}
+		for (size_t k = 0; k < n; k++) {
+			json_object *e = json_object_array_get_idx(ph, k);
+			double len = jnum(e, "end_ns") - jnum(e, "start_ns");
+
+			fprintf(stderr, "verdict phases            run %d: phase %s %.0f-%.0f ms "
+					"io_fraction %.2f model %s%s\n",
+				i + 1, jstr(e, "kind"), jnum(e, "start_ns") / 1e6,
+				jnum(e, "end_ns") / 1e6, jnum(e, "io_fraction"), jstr(e, "model"),
+				jbool(e, "judged") ? " judged" : "");
+			if (jbool(e, "judged"))
+				judged = k;
+			if (len > longest) {
+				longest = len;
+				steady = k;
+			}
+			if (k == 1)
+				cut = jnum(e, "start_ns");
+		}
+		cr_assert_eq(n, 2, "%zu phases, expected the crunch and the reads", n);
+		crunch = json_object_array_get_idx(ph, 0);
+		reads = json_object_array_get_idx(ph, 1);
+		cr_expect_eq(judged, steady, "the judged phase is number %zu, the longest %zu",
+			     judged + 1, steady + 1);
+		cr_expect(!strcmp(jstr(crunch, "model"), "multiprocessing"), "the crunch reads as %s",
+			  jstr(crunch, "model"));
+		cr_expect(!strcmp(jstr(reads, "model"), "async"), "the reads read as %s",
+			  jstr(reads, "model"));
+		cr_expect(!strcmp(jstr(r.report, "verdict.model"),
+				  jstr(json_object_array_get_idx(ph, judged), "model")),
+			  "the verdict %s is not the judged phase's", jstr(r.report, "verdict.model"));
+		cr_expect(!strcmp(jstr(r.report, "verdict.current_model"),
+				  judged ? "single-threaded" : "multithreaded"),
+			  "current model %s in phase %zu", jstr(r.report, "verdict.current_model"),
+			  judged + 1);
+		cr_expect(!strcmp(jstr(r.report, "verdict.whole_run.model"), "multiprocessing"),
+			  "the whole run reads as %s (io_fraction %.2f)",
+			  jstr(r.report, "verdict.whole_run.model"),
+			  jnum(r.report, "verdict.whole_run.io_fraction"));
+		cr_expect(spin_end > 0 && reader_start > 0, "no spin or pipe_reader process");
+		fprintf(stderr, "verdict phases            run %d: cut %.0f ms, spin ended %.0f ms, "
+				"reader started %.0f ms\n",
+			i + 1, cut / 1e6, spin_end / 1e6, reader_start / 1e6);
+		cr_expect(cut >= spin_end - 100e6 && cut <= reader_start + 100e6,
+			  "cut at %.0f ms, the spin ended at %.0f ms, the reader started at %.0f ms",
+			  cut / 1e6, spin_end / 1e6, reader_start / 1e6);
+		run_free(&r);
+	}
 }
