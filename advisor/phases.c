@@ -16,8 +16,14 @@
  *     of the run, and holds at least PHASE_MIN_WORK of the tree's work;
  *   - neighbouring phases' I/O shares differ by at least PHASE_GAP.
  * The best three-phase cut is tried first, then the best two-phase one;
- * when neither stands, the run is one phase. The steady phase is the
- * longest; the one before it is the start-up, the one after the tear-down.
+ * when neither stands, the run is one phase.
+ *
+ * Which phase is the steady state goes by order, as a program runs: of
+ * three, the middle one; of two, the second (the first was the start-up),
+ * unless it lasted less than half as long as the first (TEARDOWN_MAX): then
+ * it is the tear-down and the first is the steady state. A start-up that
+ * runs long on a busy machine (imports stretched by other programs) is still
+ * the start-up.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,6 +39,8 @@
  * workload's buckets wander by a few tenths, its runs of buckets far less
  */
 #define PHASE_GAP 0.3
+/* a last of two phases shorter than this share of the first is a tear-down */
+#define TEARDOWN_MAX 0.5
 
 const char *const phase_names[NR_PHASE_KINDS] = {
 	[PHASE_STARTUP] = "start-up",
@@ -182,12 +190,12 @@ size_t phases_find(const struct profile *p, struct phases *ph)
 		return one_phase(p, ph);
 
 	ph->nr = n;
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; k < n; k++)
 		phase_fill(p, cuts[k], cuts[k + 1], &ph->phase[k]);
-		if (ph->phase[k].end_ns - ph->phase[k].start_ns >
-		    ph->phase[ph->steady].end_ns - ph->phase[ph->steady].start_ns)
-			ph->steady = k;
-	}
+	ph->steady = 1;
+	if (n == 2 && (double)(ph->phase[1].end_ns - ph->phase[1].start_ns) <
+			      TEARDOWN_MAX * (ph->phase[0].end_ns - ph->phase[0].start_ns))
+		ph->steady = 0;
 	for (size_t k = 0; k < n; k++)
 		ph->phase[k].kind = k < ph->steady	? PHASE_STARTUP :
 				    k == ph->steady ? PHASE_STEADY :

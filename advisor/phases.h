@@ -33,7 +33,7 @@ struct phase {
 
 struct phases {
 	size_t nr; /* 1: the run is one phase, nothing to split */
-	size_t steady; /* index of the steady phase, the longest */
+	size_t steady; /* index of the steady phase (see phases.c) */
 	struct phase phase[MAX_PHASES];
 };
 

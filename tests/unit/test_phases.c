@@ -102,6 +102,36 @@ Test(phases, start_up_steady_tear_down)
 	free(t);
 }
 
+/*
+ * Of two phases the second is the steady state, unless it lasts less than
+ * half as long as the first: then it is the tear-down
+ */
+Test(phases, steady_of_two_goes_by_order)
+{
+	const struct {
+		size_t first, second, steady;
+	} cases[] = {
+		{ 12, 8, 1 }, /* a start-up longer than the steady state: still the start-up */
+		{ 10, 5, 1 }, /* half as long */
+		{ 11, 5, 0 }, /* less than half: a tear-down */
+		{ 16, 4, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tl *t = tl_new(2);
+		struct phases ph;
+
+		tl_add(t, cases[i].first, 100, 0);
+		tl_add(t, cases[i].second, 10, 90);
+		cr_assert_eq(find(t, &ph), 2);
+		cr_expect_eq(ph.steady, cases[i].steady, "%zu then %zu buckets: steady %zu",
+			     cases[i].first, cases[i].second, ph.steady);
+		cr_expect_eq(ph.phase[0].kind, cases[i].steady ? PHASE_STARTUP : PHASE_STEADY);
+		cr_expect_eq(ph.phase[1].kind, cases[i].steady ? PHASE_STEADY : PHASE_TEARDOWN);
+		free(t);
+	}
+}
+
 /* neighbouring phases whose shares differ by less than the gap (0.3) are one */
 Test(phases, gap_at_and_around_its_minimum)
 {
