@@ -94,7 +94,8 @@
 
 #define LOCK_BOUND_MIN 0.5 /* lock_share at or above: lock-bound */
 /*
- * open_io_share at or above: idle. The waits still open at the end never
+ * open_share (open external I/O wait over the busy threads' work) at or
+ * above: idle. The waits still open at the end never
  * ended in I/O: a server with no client, a reader of input that never came.
  */
 #define IDLE_OPEN_MIN 0.5
@@ -256,10 +257,10 @@ static bool judge_inconclusive(const struct tree *tr, const struct thresholds *t
 		return true;
 	}
 
-	if (tr->open_io_share >= IDLE_OPEN_MIN) {
-		path_add(v, "open_io_share", tr->open_io_share, IDLE_OPEN_MIN, "idle");
+	if (tr->open_share >= IDLE_OPEN_MIN) {
+		path_add(v, "open_share", tr->open_share, IDLE_OPEN_MIN, "idle");
 		set_inconclusive(v, j, JUDGED_OPEN, "idle",
-				 distance_factor(share_distance(tr->open_io_share, IDLE_OPEN_MIN)));
+				 distance_factor(share_distance(tr->open_share, IDLE_OPEN_MIN)));
 		return true;
 	}
 

@@ -17,8 +17,9 @@
  *          while 32 threads sharing 2 CPUs all count.
  *
  * The drivers: io_fraction = sum io / sum (cpu + runq + io) over busy
- * threads (the open_io_share, the part of the external I/O wait in waits
- * still open when the profile ended, tells idle from I/O-bound), where runq
+ * threads (the open_share, the external I/O wait in waits still open when
+ * the profile ended over the busy threads' cpu + own runq + io, tells idle
+ * from I/O-bound), where runq
  * leaves out the time the tree waited for CPUs that other
  * programs held: in each timeline bucket, the tree's threads can only have
  * queued behind each other for the part of their demand (cpu + runq) past the
@@ -309,6 +310,7 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t, __
 		double runq = tr->b_runq * (own > 0 ? own : 0);
 
 		tr->io_fraction = tr->b_io / (tr->b_cpu + runq + tr->b_io);
+		tr->b_own_work = tr->b_cpu + runq + tr->b_io;
 	}
 	if (tr->cpython && tr->b_work + tr->gil_wait > 0)
 		tr->gil_wait_share = tr->gil_wait / (tr->b_work + tr->gil_wait);
@@ -343,16 +345,13 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t, __
 	}
 	tr->async_io = tr->req_in_flight >= REQ_OVERLAP_MIN;
 	{
-		double ext = 0;
-
 		for (int c = 0; c < NR_CAUSES; c++)
 			if (CAUSE_IS_IO(c)) {
 				tr->io_open += p->waits[c].open.total_ns;
-				ext += p->waits[c].ext.total_ns;
 				if (p->waits[c].ext.max_ns > tr->longest_wait)
 					tr->longest_wait = p->waits[c].ext.max_ns;
 			}
-		tr->open_io_share = ext > 0 ? tr->io_open / ext : 0;
+		tr->open_share = tr->b_own_work > 0 ? tr->io_open / tr->b_own_work : 0;
 	}
 	tr->conns_counted = p->conns.tcp_counted;
 	tr->peak_open = tr->conns_counted ? p->conns.peak_open : 0;

@@ -81,10 +81,13 @@ struct tree {
 	double idle_share;
 	/*
 	 * External I/O wait in waits still open when the profile ended, and its
-	 * share of all external I/O wait: waiting for work that never came
+	 * share of the busy threads' cpu + own runq + io (b_own_work): waiting
+	 * for work that never came. Of the work, not of the I/O wait: a CPU-bound
+	 * server idle for its last second has little I/O wait, all of it open
 	 */
 	double io_open;
-	double open_io_share;
+	double open_share;
+	double b_own_work;
 
 	/*
 	 * The critical path's parts, that no rewrite shortens (see decide.c):

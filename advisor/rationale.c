@@ -203,12 +203,12 @@ static void write_inconclusive(const struct tree *tr, const struct thresholds *t
 		break;
 	case JUDGED_OPEN:
 		snprintf(v->rationale, sizeof(v->rationale),
-			 "%.0f%% of its I/O wait (%s) was in waits still open when the run "
-			 "ended (open_io_share %.2f >= %.2f): it was waiting for work that had "
+			 "%.0f%% of its busy threads' time (%s) was in I/O waits still open when "
+			 "the run ended (open_share %.2f >= %.2f): it was waiting for work that had "
 			 "not come (a server with no client, input not yet given, a reply still "
 			 "due), not doing I/O. Profile it while it has work.",
-			 pct(tr->open_io_share), fmt_ns(a, sizeof(a), tr->io_open),
-			 tr->open_io_share, n->threshold);
+			 pct(tr->open_share), fmt_ns(a, sizeof(a), tr->io_open),
+			 tr->open_share, n->threshold);
 		snprintf(v->advice, sizeof(v->advice),
 			 "profile it under load: it was idle, waiting for work");
 		break;

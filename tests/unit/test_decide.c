@@ -586,8 +586,8 @@ Test(decide, inconclusive_open_waits_at_and_around_the_threshold)
 		double open_ms;
 		bool idle;
 	} cases[] = {
-		/* open_io_share = open / 1800 ms against IDLE_OPEN_MIN 0.5 */
-		{ 0, false }, { 899, false }, { 900, true }, { 901, true }, { 1800, true },
+		/* open_share = open / (200 ms cpu + 1800 ms io) against IDLE_OPEN_MIN 0.5 */
+		{ 0, false }, { 999, false }, { 1000, true }, { 1001, true }, { 1800, true },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -595,11 +595,11 @@ Test(decide, inconclusive_open_waits_at_and_around_the_threshold)
 		const struct verdict *v = open_case(f, cases[i].open_ms);
 
 		cr_expect_eq(v->model == MODEL_INCONCLUSIVE, cases[i].idle,
-			     "open %g ms of 1800: model %s", cases[i].open_ms,
+			     "open %g ms of 2000: model %s", cases[i].open_ms,
 			     model_names[v->model]);
 		if (cases[i].idle) {
 			cr_expect_str_eq(v->inconclusive_reason, "idle");
-			cr_expect_str_eq(v->path[v->nr_path - 1].metric, "open_io_share");
+			cr_expect_str_eq(v->path[v->nr_path - 1].metric, "open_share");
 			cr_expect(strstr(v->rationale, "still open"), "%s", v->rationale);
 			cr_expect_float_eq(v->speedup_bound, 1, 1e-9);
 		}
@@ -607,11 +607,32 @@ Test(decide, inconclusive_open_waits_at_and_around_the_threshold)
 	}
 }
 
+/*
+ * A CPU-bound server busy for 1.5 s, then idle in poll for its last 0.5 s:
+ * all its I/O wait is open, but a quarter of its work: judged, not idle
+ */
+Test(decide, busy_then_idle_server_is_judged)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(1500);
+	th->blocked_ns[CAUSE_POLL] = MS(500);
+	f->p.waits[CAUSE_POLL].ext.total_ns = f->p.waits[CAUSE_POLL].all.total_ns = MS(500);
+	f->p.waits[CAUSE_POLL].open.total_ns = MS(500);
+	f->p.waits[CAUSE_POLL].open.count = 1;
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING, "model %s (%s)", model_names[v->model],
+		     v->rationale);
+	free(f);
+}
+
 /* the confidence of the idle reason rises with the distance from the threshold */
 Test(decide, open_waits_confidence_rises_with_the_share)
 {
 	struct fixture *f = fx_new(2000, 2, "native");
-	double at = open_case(f, 900)->confidence, more;
+	double at = open_case(f, 1000)->confidence, more;
 
 	free(f);
 	f = fx_new(2000, 2, "native");
