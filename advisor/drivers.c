@@ -39,7 +39,12 @@
  * EVENT_LOOP_MIN_CONNS or accepted >= EVENT_LOOP_MIN_ACCEPTED (see
  * drivers.h). Connections that were not counted cannot disprove the loop, so
  * then poll-type waits alone decide. "multithreaded" when a process has two
- * or more workers; else "single-threaded".
+ * or more workers, or brief busy threads (each alive for less than half the
+ * run, none a worker alone) that together do a worker's share and overlap
+ * in time: a thread per request (ThreadingHTTPServer) makes thousands of
+ * threads of a millisecond each, none of them 10% of the accept loop's work,
+ * while runtime helpers (GC, JIT) live as long as the process; else
+ * "single-threaded".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +53,8 @@
 #include "phases.h"
 
 #define WORKER_MIN 0.1 /* share of the busiest thread's cpu + io that makes a worker */
+/* a busy thread that lived less than this share of the run is brief (see the top) */
+#define BRIEF_MAX 0.5
 
 struct span {
 	__u64 start;
@@ -85,6 +92,14 @@ static int span_cmp(const void *a, const void *b)
 	const struct span *x = a, *y = b;
 
 	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void span_add(struct span *sp, __u64 start, __u64 end)
+{
+	if (start < sp->start)
+		sp->start = start;
+	if (end > sp->end)
+		sp->end = end;
 }
 
 /* Whether any two of the spans overlap in time; sorts them. */
@@ -265,8 +280,9 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t, __
 	for (size_t i = 0; i < p->nr_processes; i++) {
 		const struct process_profile *proc = &p->processes[i];
 		struct span sp = { .start = ~0ULL, .end = 0 };
-		size_t nr_workers = 0;
-		double proc_cpu = 0;
+		struct span *brief = calloc(proc->nr_threads ? proc->nr_threads : 1, sizeof(*brief));
+		size_t nr_workers = 0, nr_brief = 0;
+		double proc_cpu = 0, brief_cpu_io = 0;
 
 		for (size_t j = 0; j < proc->nr_threads; j++) {
 			const struct thread_profile *th = &proc->threads[j];
@@ -281,16 +297,27 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t, __
 			proc_cpu += th->cpu_ns;
 			if (tr->nodejs && th->cpu_ns > tr->serial_cpu)
 				tr->serial_cpu = th->cpu_ns;
-			if (cpu_io < worker_min)
+			if (cpu_io < worker_min) {
+				if (brief && thread_life_ns(th, p->duration_ns) < BRIEF_MAX * tr->wall) {
+					brief[nr_brief++] = (struct span){
+						th->start_ns, thread_end_ns(th, p->duration_ns)
+					};
+					brief_cpu_io += cpu_io;
+				}
 				continue;
+			}
 			nr_workers++;
-			if (th->start_ns < sp.start)
-				sp.start = th->start_ns;
-			if (thread_end_ns(th, p->duration_ns) > sp.end)
-				sp.end = thread_end_ns(th, p->duration_ns);
+			span_add(&sp, th->start_ns, thread_end_ns(th, p->duration_ns));
 		}
 		if (tr->cpython && proc_cpu > tr->serial_cpu)
 			tr->serial_cpu = proc_cpu;
+		/* a thread per request: brief threads that together do a worker's share */
+		if (nr_brief > 1 && brief_cpu_io >= worker_min && spans_overlap(brief, nr_brief)) {
+			nr_workers += 2;
+			for (size_t k = 0; k < nr_brief; k++)
+				span_add(&sp, brief[k].start, brief[k].end);
+		}
+		free(brief);
 		if (nr_workers > 1)
 			tr->multithreaded = true;
 		if (nr_workers) {

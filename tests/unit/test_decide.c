@@ -895,6 +895,46 @@ Test(decide, current_model_many_equal_threads)
 	free(f);
 }
 
+/*
+ * A thread per request: a loop thread (1 s of CPU) and 12 handler threads of
+ * 20 ms each (2% of the loop's: none a worker alone, 24% together). They
+ * make the process multithreaded when they overlap in time; one after the
+ * other they do not; helpers as busy that live as long as the process (GC,
+ * JIT) do not either.
+ */
+Test(decide, current_model_thread_per_request)
+{
+	const struct {
+		__u64 gap_ms, life_ms;
+		const char *want;
+	} cases[] = {
+		{ 20, 30, "multithreaded" }, /* each starts before the last ended */
+		{ 40, 30, "single-threaded" }, /* one after the other */
+		{ 0, 0, "single-threaded" }, /* helpers alive for the whole run */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_new(2000, 2, "native");
+		struct thread_profile *loop = fx_thread(f, 0);
+		const struct verdict *v;
+
+		loop->cpu_ns = MS(1000);
+		for (int k = 0; k < 12; k++) {
+			struct thread_profile *h = fx_thread(f, 0);
+
+			h->cpu_ns = MS(20);
+			if (cases[i].life_ms) {
+				h->start_ns = MS(100 + k * cases[i].gap_ms);
+				h->end_ns = h->start_ns + MS(cases[i].life_ms);
+			}
+		}
+		v = fx_decide(f);
+		cr_expect_str_eq(v->current_model, cases[i].want, "case %zu: %s", i,
+				 v->current_model);
+		free(f);
+	}
+}
+
 Test(decide, current_model_sequential_processes)
 {
 	/* a script running two CPU-bound commands one after the other */
