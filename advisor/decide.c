@@ -72,6 +72,9 @@
  * process, Node.js's loop thread; gone with multiprocessing), the longest
  * single external I/O wait, and the longest chain of reads of one pipe fed
  * from outside (its producer's pace). bound = wall / that.
+ *
+ * The runtime's pool (libuv's threads, GOMAXPROCS) is measured beside the
+ * tree, in pool.c: it names a knob in the advice and changes no model.
  */
 #include <math.h>
 #include <stdio.h>
@@ -406,6 +409,7 @@ int decide_model(const struct profile *p, const struct thresholds *t, struct ver
 	v->peak_open = tr.peak_open;
 	v->busy_threads = tr.busy_threads;
 	v->gil_wait_share = tr.cpython ? tr.gil_wait_share : NAN;
+	pool_measure(p, &v->pool);
 	snprintf(v->current_model, sizeof(v->current_model), "%s", tr.current_model);
 	snprintf(v->runtime, sizeof(v->runtime), "%s", p->runtime[0] ? p->runtime : "unknown");
 

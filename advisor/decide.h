@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "../probes/profile.h"
+#include "pool.h"
 #include "thresholds.h"
 
 enum model {
@@ -46,6 +47,8 @@ struct verdict {
 	 * (their futex waits); NAN for other runtimes
 	 */
 	double gil_wait_share;
+	/* Node.js's libuv pool or Go's GOMAXPROCS against its size (pool.c) */
+	struct runtime_pool pool;
 
 	char current_model[32]; /* single-threaded, multithreaded, multiprocess, event-loop */
 	bool already_fits;
