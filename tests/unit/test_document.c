@@ -126,6 +126,9 @@ static void full_report(struct report *r)
 	snprintf(v->speedup_basis, sizeof(v->speedup_basis), "nothing to overlap");
 	snprintf(v->advice, sizeof(v->advice), "none: the program sleeps");
 	snprintf(v->rationale, sizeof(v->rationale), "It slept 97%% of the run.");
+	v->pool = (struct runtime_pool){ .kind = POOL_LIBUV, .found_by = POOL_BY_NAME, .size = 2,
+					 .knob_value = 2, .cpus = 4, .busy_avg = 1.9,
+					 .cpu_share = 0.95, .saturated = true, .raise = true };
 	thresholds_default(&r->thresholds);
 
 	/* --repeat 3: one metric missing from a run, written as null */
