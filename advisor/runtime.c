@@ -319,8 +319,16 @@ int runtime_read_knobs(pid_t pid, struct runtime_knobs *k)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	/* NUL-separated NAME=value; the first of a name is the one getenv() finds */
-	while (getdelim(&var, &cap, '\0', f) > 0) {
+	/*
+	 * NUL-separated NAME=value; the first of a name is the one getenv()
+	 * finds. Nothing at all: the process is between its exec's start and
+	 * the new stack's setup (the parent of a vfork() already runs then)
+	 */
+	if (getdelim(&var, &cap, '\0', f) <= 0)
+		err = ferror(f) ? -EIO : -EAGAIN;
+	else
+		rewind(f);
+	while (!err && getdelim(&var, &cap, '\0', f) > 0) {
 		if (!uv_seen && has_prefix(var, "UV_THREADPOOL_SIZE=")) {
 			uv_seen = true;
 			k->uv_threadpool_size = runtime_knob_uv_threadpool_size(var + 19);
@@ -329,10 +337,10 @@ int runtime_read_knobs(pid_t pid, struct runtime_knobs *k)
 			k->gomaxprocs = runtime_knob_gomaxprocs(var + 11);
 		}
 	}
-	if (ferror(f)) {
+	if (!err && ferror(f))
 		err = -EIO;
+	if (err)
 		k->uv_threadpool_size = k->gomaxprocs = -1;
-	}
 	free(var);
 	fclose(f);
 	return err;

@@ -29,8 +29,9 @@ int runtime_detect(pid_t pid, char *out, size_t len);
 /*
  * Fills k from the environment process pid was started with
  * (/proc/PID/environ, which needs ptrace access): the runtimes' pool sizes,
- * -1 for each one unset. Returns 0, or the -errno of reading it, with every
- * knob -1.
+ * -1 for each one unset. Returns 0, -EAGAIN while it is empty (a process
+ * in the middle of its exec: read it again later), or the -errno of reading
+ * it, with every knob -1.
  */
 int runtime_read_knobs(pid_t pid, struct runtime_knobs *k);
 

@@ -66,9 +66,13 @@ static void inspect_pid(pid_t pid, void *ctx)
 	exe[n] = '\0';
 	for (size_t i = 0; i < rs->nr_seen; i++) {
 		if (rs->seen[i].pid == pid) {
-			if (!strcmp(rs->seen[i].exe, exe))
-				return;
 			s = &rs->seen[i];
+			if (strcmp(s->exe, exe))
+				break;
+			/* seen in the middle of its exec: its environment was not there yet */
+			if (!s->knobs_read)
+				s->knobs_read = runtime_read_knobs(pid, &s->knobs) != -EAGAIN;
+			return;
 		}
 	}
 	if (!s) {
@@ -80,7 +84,7 @@ static void inspect_pid(pid_t pid, void *ctx)
 	snprintf(s->exe, sizeof(s->exe), "%s", exe);
 	if (runtime_detect(pid, s->runtime, sizeof(s->runtime)))
 		snprintf(s->runtime, sizeof(s->runtime), "native");
-	runtime_read_knobs(pid, &s->knobs);
+	s->knobs_read = runtime_read_knobs(pid, &s->knobs) != -EAGAIN;
 }
 
 static void tick(struct session *rs, bool last_one)

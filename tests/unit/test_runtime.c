@@ -181,12 +181,15 @@ Test(runtime, knobs_of_a_process)
 		int err;
 
 		cr_assert_eq(posix_spawn(&pid, "/bin/sleep", NULL, NULL, argv, envs[i]), 0);
-		err = runtime_read_knobs(pid, &k);
+		/* posix_spawn() returns as the exec begins, before the new stack is set up */
+		for (int tries = 0; (err = runtime_read_knobs(pid, &k)) == -EAGAIN && tries < 1000;
+		     tries++)
+			usleep(1000);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		cr_assert_eq(err, 0, "%s", strerror(-err));
-		cr_expect_eq(k.uv_threadpool_size, want[i][0]);
-		cr_expect_eq(k.gomaxprocs, want[i][1]);
+		cr_expect_eq(k.uv_threadpool_size, want[i][0], "case %d: %d", i, k.uv_threadpool_size);
+		cr_expect_eq(k.gomaxprocs, want[i][1], "case %d: %d", i, k.gomaxprocs);
 	}
 	/* gone: unknown, and the error says why */
 	cr_expect_eq(runtime_read_knobs(999999999, &k), -ENOENT);
