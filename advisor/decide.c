@@ -81,6 +81,9 @@
  * process, Node.js's loop thread; gone with multiprocessing), the longest
  * single external I/O wait, and the longest chain of reads of one pipe fed
  * from outside (its producer's pace). bound = wall / that.
+ *
+ * The runtime's pool (libuv's threads, GOMAXPROCS) is measured beside the
+ * tree, in pool.c: it names a knob in the advice and changes no model.
  */
 #include <math.h>
 #include <stdio.h>
@@ -475,6 +478,7 @@ int decide_model(const struct profile *p, const struct thresholds *t, struct ver
 	j.dropped = p->overhead.dropped;
 	j.events_seen = p->overhead.events + p->overhead.dropped;
 
+	pool_measure(p, &v->pool);
 	snprintf(v->runtime, sizeof(v->runtime), "%s", p->runtime[0] ? p->runtime : "unknown");
 
 	judged = tr;

@@ -12,6 +12,7 @@
 
 #include "../probes/profile.h"
 #include "phases.h"
+#include "pool.h"
 #include "thresholds.h"
 
 enum model {
@@ -47,6 +48,8 @@ struct verdict {
 	 * (their futex waits); NAN for other runtimes
 	 */
 	double gil_wait_share;
+	/* Node.js's libuv pool or Go's GOMAXPROCS against its size (pool.c) */
+	struct runtime_pool pool;
 
 	char current_model[32]; /* single-threaded, multithreaded, multiprocess, event-loop */
 	bool already_fits;

@@ -380,6 +380,33 @@ static void add_phases(struct writer *w, struct json_object *o, const struct ver
 	add_double(w, e, "io_fraction", v->whole_io_fraction);
 }
 
+/* The runtime's pool against its size (advisor/pool.c), or null without one. */
+static void add_runtime_pool(struct writer *w, struct json_object *verdict,
+			     const struct runtime_pool *rp)
+{
+	struct json_object *o;
+
+	if ((unsigned int)rp->kind >= NR_POOL_KINDS || rp->kind == POOL_NONE) {
+		add_null(w, verdict, "runtime_pool");
+		return;
+	}
+	o = add(w, verdict, "runtime_pool", json_object_new_object());
+	add_str(w, o, "runtime", pool_runtimes[rp->kind]);
+	add_str(w, o, "pool", pool_names[rp->kind]);
+	add_str(w, o, "found_by", (unsigned int)rp->found_by < NR_POOL_FOUND_BY ?
+					  pool_found_by_names[rp->found_by] : "");
+	add_int(w, o, "size", rp->size);
+	add_double(w, o, "busy_avg", rp->busy_avg);
+	add_double(w, o, "cpu_share", rp->cpu_share);
+	add_bool(w, o, "saturated", rp->saturated);
+	add_str(w, o, "knob", pool_knobs[rp->kind]);
+	if (rp->knob_value > 0)
+		add_int(w, o, "knob_value", rp->knob_value);
+	else
+		add_null(w, o, "knob_value");
+	add_bool(w, o, "raise", rp->raise);
+}
+
 static void add_verdict(struct writer *w, struct json_object *root, const struct report *r)
 {
 	const struct verdict *v = &r->verdict;
@@ -425,6 +452,7 @@ static void add_verdict(struct writer *w, struct json_object *root, const struct
 	add_u64(w, d, "peak_open", v->peak_open);
 	add_double(w, d, "busy_threads", v->busy_threads);
 	add_double(w, d, "gil_wait_share", v->gil_wait_share);
+	add_runtime_pool(w, o, &v->pool);
 }
 
 static void add_thresholds(struct writer *w, struct json_object *root, const struct thresholds *t)

@@ -351,6 +351,102 @@ static void write_confidence_basis(const struct tree *tr, const struct threshold
 			tr->lock_share, j->f_lock);
 }
 
+/* Go with GOMAXPROCS at or above the CPUs: goroutines already run on every CPU. */
+static bool go_spreads(const struct runtime_pool *rp)
+{
+	return rp->kind == POOL_GOMAXPROCS && rp->size >= rp->cpus;
+}
+
+/* "2" or "unset, so 4": the knob's value as the runtime took it. */
+static const char *knob_words(const struct runtime_pool *rp, char *buf, size_t len)
+{
+	if (rp->knob_value > 0)
+		snprintf(buf, len, "%d", rp->knob_value);
+	else if (rp->kind == POOL_LIBUV)
+		snprintf(buf, len, "unset, so %d", rp->size);
+	else
+		snprintf(buf, len, "unset, so the %d CPUs", rp->size);
+	return buf;
+}
+
+/*
+ * A saturated pool names its knob, first: raising it is one environment
+ * variable, cheaper than any rewrite. A libuv pool on CPU work that already
+ * has a thread per CPU is said to be saturated, but not worth raising.
+ */
+static void write_pool_advice(struct verdict *v)
+{
+	const struct runtime_pool *rp = &v->pool;
+	char now[48], knob[192];
+	int to;
+
+	if (!rp->saturated)
+		return;
+	knob_words(rp, now, sizeof(now));
+	if (rp->kind == POOL_GOMAXPROCS && rp->raise) {
+		snprintf(v->advice, sizeof(v->advice),
+			 "raise GOMAXPROCS (now %s) to %d, the CPUs online: its goroutines kept "
+			 "%.1f threads busy at once, all that GOMAXPROCS allows",
+			 now, rp->cpus, rp->busy_avg);
+		return;
+	}
+	if (rp->kind != POOL_LIBUV)
+		return;
+	if (!rp->raise) {
+		appendf(v->advice, sizeof(v->advice),
+			"; its libuv pool is saturated, but its work is CPU and raising "
+			"UV_THREADPOOL_SIZE (now %s) past the %d CPUs would not speed it up",
+			now, rp->cpus);
+		return;
+	}
+	/* CPU work fills the CPUs; I/O work overlaps more waits with more threads */
+	to = rp->cpu_share >= 0.5 ? rp->cpus : 2 * rp->size;
+	snprintf(knob, sizeof(knob),
+		 "raise UV_THREADPOOL_SIZE (now %s, e.g. to %d): its libuv pool had %.1f of "
+		 "%d threads busy at once, so calls queued for a thread",
+		 now, to, rp->busy_avg, rp->size);
+	if (strlen(knob) + strlen("; then ") + strlen(v->advice) < sizeof(v->advice))
+		appendf(knob, sizeof(knob), "; then %s", v->advice);
+	snprintf(v->advice, sizeof(v->advice), "%s", knob);
+}
+
+/* One sentence on the runtime's pool against its size, when there is one. */
+static void write_pool_rationale(struct verdict *v)
+{
+	const struct runtime_pool *rp = &v->pool;
+	char now[48];
+
+	knob_words(rp, now, sizeof(now));
+	if (rp->kind == POOL_LIBUV && rp->saturated)
+		appendf(v->rationale, sizeof(v->rationale),
+			" Its libuv thread pool was saturated: %.1f of its %d threads were busy "
+			"at once on average (>= %.1f x %d), so its fs, dns and crypto calls "
+			"queued for a thread (UV_THREADPOOL_SIZE %s)%s",
+			rp->busy_avg, rp->size, POOL_SATURATED_MIN, rp->size, now,
+			rp->raise ? "." : "; that work was on CPU, with a thread per CPU already.");
+	else if (rp->kind == POOL_LIBUV)
+		appendf(v->rationale, sizeof(v->rationale),
+			" Its libuv thread pool had %.1f of its %d threads busy at once on average "
+			"(< %.1f x %d): not the limit.",
+			rp->busy_avg, rp->size, POOL_SATURATED_MIN, rp->size);
+	else if (rp->kind == POOL_GOMAXPROCS && rp->raise)
+		appendf(v->rationale, sizeof(v->rationale),
+			" Go ran its goroutines on %.1f threads at once on average, all that "
+			"GOMAXPROCS %d allows (>= %.1f x %d), with %d CPUs online.",
+			rp->busy_avg, rp->size, GOMAXPROCS_SATURATED_MIN, rp->size, rp->cpus);
+	else if (go_spreads(rp))
+		appendf(v->rationale, sizeof(v->rationale),
+			" Go ran its goroutines on %.1f threads at once on average: GOMAXPROCS "
+			"(%s) already lets them spread over every CPU, so processes would add "
+			"nothing that more goroutines do not.",
+			rp->busy_avg, now);
+	else if (rp->kind == POOL_GOMAXPROCS)
+		appendf(v->rationale, sizeof(v->rationale),
+			" Go ran its goroutines on %.1f of the %d threads GOMAXPROCS allows at "
+			"once on average (< %.1f x %d): not the limit.",
+			rp->busy_avg, rp->size, GOMAXPROCS_SATURATED_MIN, rp->size);
+}
+
 static void write_advice(const struct tree *tr, const struct judgement *j, struct verdict *v)
 {
 	char part[160];
@@ -368,9 +464,27 @@ static void write_advice(const struct tree *tr, const struct judgement *j, struc
 			 "already multiprocess: keep more processes busy at once (%.1f of %d CPUs "
 			 "in use on average)",
 			 tr->cpu_used, tr->cpus);
+	else if (!v->already_fits && v->model == MODEL_MULTIPROCESSING && go_spreads(&v->pool) &&
+		 v->pool.saturated)
+		/* its Ps were all held: the CPUs went to other programs */
+		snprintf(v->advice, sizeof(v->advice),
+			 "nothing to rewrite: its goroutines kept all %d threads GOMAXPROCS "
+			 "allows busy (%.1f at once), one per CPU; Go already spreads them over "
+			 "every CPU, so processes would add none",
+			 v->pool.size, v->pool.busy_avg);
+	else if (!v->already_fits && v->model == MODEL_MULTIPROCESSING && go_spreads(&v->pool))
+		snprintf(v->advice, sizeof(v->advice),
+			 "from %s to more goroutines: GOMAXPROCS %d already runs them on every "
+			 "CPU, so split the work over goroutines, not processes",
+			 v->current_model, v->pool.size);
 	else if (!v->already_fits)
 		snprintf(v->advice, sizeof(v->advice), "from %s to %s: %s", v->current_model,
 			 model_names[v->model], mechanism(v->model, tr, v->runtime));
+	else if (v->model == MODEL_MULTIPROCESSING && go_spreads(&v->pool))
+		snprintf(v->advice, sizeof(v->advice),
+			 "already fits: it keeps %.1f of %d CPUs busy, and Go already spreads its "
+			 "goroutines over every CPU (GOMAXPROCS %d)",
+			 tr->cpu_used, tr->cpus, v->pool.size);
 	else if (v->model == MODEL_MULTIPROCESSING)
 		snprintf(v->advice, sizeof(v->advice),
 			 "already fits: it keeps %.1f of %d CPUs busy", tr->cpu_used, tr->cpus);
@@ -459,6 +573,7 @@ static void write_tree(const struct tree *tr, const struct thresholds *t, const 
 	write_speedup_basis(tr, j, v);
 	write_confidence_basis(tr, t, j, v);
 	write_advice(tr, j, v);
+	write_pool_advice(v);
 
 	/* rationale: what it is bound by, what that means, what changes it */
 	if (j->io_bound)
@@ -531,4 +646,6 @@ void rationale_write(const struct tree *tr, const struct thresholds *t, const st
 	len = strlen(v->rationale);
 	while (len && v->rationale[len - 1] == ' ')
 		v->rationale[--len] = '\0';
+	if (j->by == JUDGED_TREE)
+		write_pool_rationale(v);
 }

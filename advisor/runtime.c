@@ -275,3 +275,73 @@ int runtime_detect(pid_t pid, char *out, size_t len)
 	}
 	return runtime_write(rt, out, len);
 }
+
+/* libuv 1.46 threadpool.c: atoi(), 0 is 1, and unsigned: above 1024 (or below 0) is 1024 */
+#define UV_THREADPOOL_MAX 1024
+
+int runtime_knob_uv_threadpool_size(const char *text)
+{
+	long v = strtol(text, NULL, 10);
+
+	if (v == 0)
+		return 1;
+	if (v < 0 || v > UV_THREADPOOL_MAX)
+		return UV_THREADPOOL_MAX;
+	return (int)v;
+}
+
+/* Go's runtime.atoi32: decimal digits only, and only a value above 0 counts */
+int runtime_knob_gomaxprocs(const char *text)
+{
+	long v = 0;
+
+	if (!*text)
+		return -1;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9' || v > INT_MAX / 10)
+			return -1;
+		v = v * 10 + (*c - '0');
+	}
+	return v > 0 && v <= INT_MAX ? (int)v : -1;
+}
+
+int runtime_read_knobs(pid_t pid, struct runtime_knobs *k)
+{
+	char path[64], *var = NULL;
+	size_t cap = 0;
+	bool uv_seen = false, go_seen = false;
+	FILE *f;
+	int err = 0;
+
+	k->uv_threadpool_size = -1;
+	k->gomaxprocs = -1;
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	/*
+	 * NUL-separated NAME=value; the first of a name is the one getenv()
+	 * finds. Nothing at all: the process is between its exec's start and
+	 * the new stack's setup (the parent of a vfork() already runs then)
+	 */
+	if (getdelim(&var, &cap, '\0', f) <= 0)
+		err = ferror(f) ? -EIO : -EAGAIN;
+	else
+		rewind(f);
+	while (!err && getdelim(&var, &cap, '\0', f) > 0) {
+		if (!uv_seen && has_prefix(var, "UV_THREADPOOL_SIZE=")) {
+			uv_seen = true;
+			k->uv_threadpool_size = runtime_knob_uv_threadpool_size(var + 19);
+		} else if (!go_seen && has_prefix(var, "GOMAXPROCS=")) {
+			go_seen = true;
+			k->gomaxprocs = runtime_knob_gomaxprocs(var + 11);
+		}
+	}
+	if (!err && ferror(f))
+		err = -EIO;
+	if (err)
+		k->uv_threadpool_size = k->gomaxprocs = -1;
+	free(var);
+	fclose(f);
+	return err;
+}

@@ -66,9 +66,13 @@ static void inspect_pid(pid_t pid, void *ctx)
 	exe[n] = '\0';
 	for (size_t i = 0; i < rs->nr_seen; i++) {
 		if (rs->seen[i].pid == pid) {
-			if (!strcmp(rs->seen[i].exe, exe))
-				return;
 			s = &rs->seen[i];
+			if (strcmp(s->exe, exe))
+				break;
+			/* seen in the middle of its exec: its environment was not there yet */
+			if (!s->knobs_read)
+				s->knobs_read = runtime_read_knobs(pid, &s->knobs) != -EAGAIN;
+			return;
 		}
 	}
 	if (!s) {
@@ -80,6 +84,7 @@ static void inspect_pid(pid_t pid, void *ctx)
 	snprintf(s->exe, sizeof(s->exe), "%s", exe);
 	if (runtime_detect(pid, s->runtime, sizeof(s->runtime)))
 		snprintf(s->runtime, sizeof(s->runtime), "native");
+	s->knobs_read = runtime_read_knobs(pid, &s->knobs) != -EAGAIN;
 }
 
 static void tick(struct session *rs, bool last_one)
@@ -98,7 +103,10 @@ static void tick(struct session *rs, bool last_one)
 		inspect_pid(rs->root, rs);
 }
 
-/* The runtime of the busiest process, read while it lived or from its exe. */
+/*
+ * The runtime of the busiest process, read while it lived or from its exe,
+ * and the runtime knobs of its environment.
+ */
 static void pick_runtime(struct session *rs)
 {
 	struct profile *p = rs->prof;
@@ -119,11 +127,14 @@ static void pick_runtime(struct session *rs)
 		}
 	}
 	snprintf(p->runtime, sizeof(p->runtime), "native");
+	/* a process gone before any tick: its environment is unknown */
+	p->knobs.uv_threadpool_size = p->knobs.gomaxprocs = -1;
 	if (!best)
 		return;
 	for (size_t i = 0; i < rs->nr_seen; i++) {
 		if (rs->seen[i].pid == (pid_t)best->pid) {
 			snprintf(p->runtime, sizeof(p->runtime), "%s", rs->seen[i].runtime);
+			p->knobs = rs->seen[i].knobs;
 			return;
 		}
 	}
@@ -386,6 +397,7 @@ int session_open(struct session *s, enum failure *fail)
 
 	memset(s->prof, 0, sizeof(*s->prof));
 	s->prof->exit_code = -1;
+	s->prof->knobs.uv_threadpool_size = s->prof->knobs.gomaxprocs = -1;
 	s->cg.fd = -1;
 	sigemptyset(&s->mask);
 	sigprocmask(SIG_BLOCK, NULL, &s->old_mask);
@@ -431,8 +443,17 @@ int session_open(struct session *s, enum failure *fail)
 
 enum session_end session_measure(struct session *s)
 {
-	enum session_end end = session_loop(s, &s->mask);
-	int e = session_collect(s);
+	enum session_end end;
+	int e;
+
+	/*
+	 * The root's runtime and environment now, while it surely lives (run:
+	 * it has just exec()ed; attach: it is there): the ticks read each
+	 * process again after an exec, and the new ones as they come
+	 */
+	inspect_pid(s->root, s);
+	end = session_loop(s, &s->mask);
+	e = session_collect(s);
 
 	if (e)
 		fprintf(stderr, "advisor: cannot read the probes: %s\n", strerror(-e));

@@ -24,6 +24,8 @@ struct runtime_seen {
 	pid_t pid;
 	char exe[256]; /* a pid that execs again (a shell-script shim) is read again */
 	char runtime[32];
+	struct runtime_knobs knobs; /* its environment's, read with the runtime */
+	bool knobs_read; /* false: read them again at the next tick */
 };
 
 /* Why a command measured nothing: main.c maps each to its exit status. */

@@ -90,6 +90,17 @@ struct timeline_bucket {
 	__u64 other_ns;
 };
 
+/*
+ * The runtime's own concurrency settings, from the environment of the
+ * process the runtime was picked from, read while it was alive (its
+ * /proc/PID/environ is the environment it was started with). -1 when unset
+ * or unreadable: the runtime's default applies (libuv 4, Go the CPUs).
+ */
+struct runtime_knobs {
+	int uv_threadpool_size; /* UV_THREADPOOL_SIZE as libuv reads it: 0 -> 1, at most 1024 */
+	int gomaxprocs; /* GOMAXPROCS as Go reads it: a decimal > 0, else unset */
+};
+
 struct overhead {
 	char mode[64]; /* "sched+sockops", "sched+sockops+syscalls", ... */
 	__u64 events;
@@ -133,6 +144,7 @@ struct profile {
 	struct timeline_bucket *buckets; /* owned */
 
 	char runtime[32]; /* "cpython", "nodejs", "go", "jvm", "native", "" unknown */
+	struct runtime_knobs knobs;
 	struct overhead overhead;
 };
 

@@ -19,6 +19,7 @@
 
 #define RUNS 3
 #define PYTHON "/usr/bin/python3"
+#define NODE "/usr/bin/node"
 
 static bool contains_ci(const char *haystack, const char *needle)
 {
@@ -138,6 +139,92 @@ Test(verdict, cpython_threads_gil, .timeout = 120)
 	cr_assert(access(script, R_OK) == 0, "%s: not found", script);
 	verdict_case("cpython-gil", ARGS(PYTHON, script, "4", "6000000"), "multiprocessing",
 		     check_gil);
+}
+
+/* libuv's pool: its size from the environment, its threads busy at once, the knob named. */
+static void check_libuv_pool(const struct run *r, const char *label, int size, bool saturated)
+{
+	json_object *pool = jget(r->report, "verdict.runtime_pool");
+	const char *advice = jstr(r->report, "verdict.advice");
+	double busy;
+	char now[64];
+
+	cr_assert(pool && json_object_is_type(pool, json_type_object),
+		  "%s: no runtime_pool in the verdict", label);
+	busy = jnum(pool, "busy_avg");
+	fprintf(stderr, "verdict %-18s pool %s size %lld by %s busy_avg %.2f saturated %d raise %d\n",
+		label, jstr(pool, "pool"), jint(pool, "size"), jstr(pool, "found_by"), busy,
+		jbool(pool, "saturated"), jbool(pool, "raise"));
+	cr_expect(!strcmp(jstr(r->report, "verdict.runtime"), "nodejs"), "%s: runtime %s", label,
+		  jstr(r->report, "verdict.runtime"));
+	cr_expect(!strcmp(jstr(pool, "pool"), "libuv"), "%s: pool %s", label, jstr(pool, "pool"));
+	cr_expect_eq(jint(pool, "size"), size, "%s: pool size %lld, expected %d", label,
+		     jint(pool, "size"), size);
+	cr_expect_eq(jint(pool, "knob_value"), size, "%s: UV_THREADPOOL_SIZE read as %lld", label,
+		     jint(pool, "knob_value"));
+	cr_expect_eq(jbool(pool, "saturated"), saturated, "%s: saturated %d at busy_avg %.2f of %d",
+		     label, jbool(pool, "saturated"), busy, size);
+	snprintf(now, sizeof(now), "UV_THREADPOOL_SIZE (now %d", size);
+	if (saturated) {
+		/* every thread busy but for the first and last calls */
+		cr_expect(busy >= 0.8 * size && busy <= size + 0.05,
+			  "%s: busy_avg %.2f, expected near %d", label, busy, size);
+		cr_expect(strstr(advice, now), "%s: the advice names no knob: %s", label, advice);
+	} else {
+		/* three calls in flight at most */
+		cr_expect(busy > 1 && busy <= 3.05, "%s: busy_avg %.2f, expected near 3", label,
+			  busy);
+		cr_expect(!strstr(advice, "UV_THREADPOOL_SIZE"),
+			  "%s: an unsaturated pool's knob is named: %s", label, advice);
+	}
+}
+
+static void check_pool_of_2(const struct run *r, const char *label)
+{
+	check_libuv_pool(r, label, 2, true);
+}
+
+static void check_pool_of_8(const struct run *r, const char *label)
+{
+	check_libuv_pool(r, label, 8, false);
+}
+
+/* 16 pbkdf2 calls at once on a pool of 2: queued for a thread all along */
+Test(verdict, nodejs_libuv_pool_saturated, .timeout = 120)
+{
+	char script[512];
+
+	harness_require_bpf();
+	cr_assert(access(NODE, X_OK) == 0, "%s is needed for this case (Debian: nodejs)", NODE);
+	snprintf(script, sizeof(script), "%s/tests/workloads/libuv_pool.js", source_root());
+	verdict_case("nodejs-pool-2",
+		     ARGS("/usr/bin/env", "UV_THREADPOOL_SIZE=2", NODE, script, "16", "16", "100000"),
+		     NULL, check_pool_of_2);
+}
+
+/* 3 calls at a time on a pool of 8: most of its threads idle */
+Test(verdict, nodejs_libuv_pool_not_saturated, .timeout = 120)
+{
+	char script[512];
+
+	harness_require_bpf();
+	cr_assert(access(NODE, X_OK) == 0, "%s is needed for this case (Debian: nodejs)", NODE);
+	snprintf(script, sizeof(script), "%s/tests/workloads/libuv_pool.js", source_root());
+	/*
+	 * The pool alone, not the model's stability: 8 threads taking 3 calls
+	 * in turn each wait on the pool's futex about half their time, which
+	 * lock_share reads as contention, right at LOCK_BOUND_MIN, so the
+	 * model wavers between locks and multiprocessing
+	 */
+	for (int i = 0; i < RUNS; i++) {
+		struct run r;
+
+		verdict_run(&r, "nodejs-pool-8", i,
+			    ARGS("/usr/bin/env", "UV_THREADPOOL_SIZE=8", NODE, script, "12", "3",
+				 "100000"));
+		check_pool_of_8(&r, "nodejs-pool-8");
+		run_free(&r);
+	}
 }
 
 Test(verdict, disk_files_multithreading, .timeout = 120)

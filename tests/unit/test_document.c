@@ -135,6 +135,9 @@ static void full_report(struct report *r)
 	v->phase_model[1] = MODEL_ASYNC;
 	v->whole_model = MODEL_MULTIPROCESSING;
 	v->whole_io_fraction = 0.45;
+	v->pool = (struct runtime_pool){ .kind = POOL_LIBUV, .found_by = POOL_BY_NAME, .size = 2,
+					 .knob_value = 2, .cpus = 4, .busy_avg = 1.9,
+					 .cpu_share = 0.95, .saturated = true, .raise = true };
 	thresholds_default(&r->thresholds);
 
 	/* --repeat 3: one metric missing from a run, written as null */

@@ -145,3 +145,54 @@ Test(runtime, pyruntime_section)
 {
 	expect_section(".PyRuntime", "cpython");
 }
+
+/* The pool sizes as libuv and Go read their variables, at and around the edges. */
+Test(runtime, knob_parsing)
+{
+	static const struct {
+		const char *text;
+		int uv, go;
+	} cases[] = {
+		{ "2", 2, 2 },	     { "8", 8, 8 },	      { "0", 1, -1 },	  { "", 1, -1 },
+		{ "abc", 1, -1 },    { "3x", 3, -1 },	      { "-1", 1024, -1 }, { "1024", 1024, 1024 },
+		{ "1025", 1024, 1025 }, { "99999999999", 1024, -1 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_expect_eq(runtime_knob_uv_threadpool_size(cases[i].text), cases[i].uv,
+			     "UV_THREADPOOL_SIZE=%s", cases[i].text);
+		cr_expect_eq(runtime_knob_gomaxprocs(cases[i].text), cases[i].go, "GOMAXPROCS=%s",
+			     cases[i].text);
+	}
+}
+
+/* A live process's environment: what it was started with, the first of a name; unset is -1. */
+Test(runtime, knobs_of_a_process)
+{
+	char *argv[] = { "/bin/sleep", "10", NULL };
+	char *env_set[] = { "A=1", "UV_THREADPOOL_SIZE=2", "GOMAXPROCS=3", "GOMAXPROCS=5", NULL };
+	char *env_unset[] = { "A=1", NULL };
+	char **envs[] = { env_set, env_unset };
+	int want[][2] = { { 2, 3 }, { -1, -1 } };
+	struct runtime_knobs k;
+
+	for (int i = 0; i < 2; i++) {
+		pid_t pid;
+		int err;
+
+		cr_assert_eq(posix_spawn(&pid, "/bin/sleep", NULL, NULL, argv, envs[i]), 0);
+		/* posix_spawn() returns as the exec begins, before the new stack is set up */
+		for (int tries = 0; (err = runtime_read_knobs(pid, &k)) == -EAGAIN && tries < 1000;
+		     tries++)
+			usleep(1000);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		cr_assert_eq(err, 0, "%s", strerror(-err));
+		cr_expect_eq(k.uv_threadpool_size, want[i][0], "case %d: %d", i, k.uv_threadpool_size);
+		cr_expect_eq(k.gomaxprocs, want[i][1], "case %d: %d", i, k.gomaxprocs);
+	}
+	/* gone: unknown, and the error says why */
+	cr_expect_eq(runtime_read_knobs(999999999, &k), -ENOENT);
+	cr_expect_eq(k.uv_threadpool_size, -1);
+	cr_expect_eq(k.gomaxprocs, -1);
+}
