@@ -418,11 +418,11 @@ static void phase_apply(struct tree *tr, const struct phase *ph)
 
 /* What the threads of phase ph did: its current model and what overlaps. */
 static void phase_threads(const struct profile *p, const struct thresholds *t,
-			  const struct phase *ph, struct tree *tr)
+			  const struct runtime_pool *pool, const struct phase *ph, struct tree *tr)
 {
 	struct tree w;
 
-	tree_collect_window(p, t, ph->start_ns, ph->end_ns, &w);
+	tree_collect_window(p, t, pool, ph->start_ns, ph->end_ns, &w);
 	tr->current_model = w.current_model;
 	tr->multiprocess = w.multiprocess;
 	tr->multithreaded = w.multithreaded;
@@ -461,7 +461,7 @@ static void judge_phases(const struct profile *p, const struct tree *tr,
 		v->phase_model[k] = pv.model;
 	}
 	phase_apply(judged, &ph->phase[ph->steady]);
-	phase_threads(p, t, &ph->phase[ph->steady], judged);
+	phase_threads(p, t, &v->pool, &ph->phase[ph->steady], judged);
 	*j = fresh;
 	v->nr_path = 0;
 	judge_tree(judged, tr, t, j, v);
@@ -473,12 +473,12 @@ int decide_model(const struct profile *p, const struct thresholds *t, struct ver
 	struct tree tr, judged;
 
 	memset(v, 0, sizeof(*v));
-	tree_collect(p, t, &tr);
+	pool_measure(p, &v->pool);
+	tree_collect(p, t, &v->pool, &tr);
 	j.drop = drop_factor(&p->overhead);
 	j.dropped = p->overhead.dropped;
 	j.events_seen = p->overhead.events + p->overhead.dropped;
 
-	pool_measure(p, &v->pool);
 	snprintf(v->runtime, sizeof(v->runtime), "%s", p->runtime[0] ? p->runtime : "unknown");
 
 	judged = tr;

@@ -51,6 +51,7 @@
 
 #include "drivers.h"
 #include "phases.h"
+#include "pool.h"
 
 #define WORKER_MIN 0.1 /* share of the busiest thread's cpu + io that makes a worker */
 /* a busy thread that lived less than this share of the run is brief (see the top) */
@@ -167,9 +168,13 @@ static void tree_runq_external(struct tree *tr, const struct profile *p)
 	}
 }
 
-/* Sums one thread into tr; returns whether it was busy, with its cpu + io in *cpu_io. */
+/*
+ * Sums one thread into tr; returns whether it was busy, with its cpu + io in
+ * *cpu_io. A libuv pool thread's futex waits are its waits for work: no lock
+ * contention (pool.c finds the pool).
+ */
 static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __u64 wall,
-			    const struct thresholds *t, double *cpu_io)
+			    const struct thresholds *t, bool pool_thread, double *cpu_io)
 {
 	double life = thread_life_ns(th, wall);
 	double base = life < tr->wall ? life : tr->wall;
@@ -178,7 +183,7 @@ static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __
 	double runq = (double)th->runq_wakeup_ns + th->runq_preempt_ns;
 	double io = *cpu_io - cpu;
 	double work = cpu + runq + io;
-	double lock = th->blocked_ns[CAUSE_LOCK];
+	double lock = pool_thread ? 0 : th->blocked_ns[CAUSE_LOCK];
 	double poll = th->blocked_ns[CAUSE_POLL], blocked = 0, internal_io = 0;
 	double share = base > 0 ? *cpu_io / base : 0;
 
@@ -256,13 +261,14 @@ static bool thread_in_window(const struct thread_profile *th, __u64 wall, __u64 
 	return b > a && 2 * (b - a) >= end - start;
 }
 
-void tree_collect(const struct profile *p, const struct thresholds *t, struct tree *tr)
+void tree_collect(const struct profile *p, const struct thresholds *t,
+		  const struct runtime_pool *pool, struct tree *tr)
 {
-	tree_collect_window(p, t, 0, ~0ULL, tr);
+	tree_collect_window(p, t, pool, 0, ~0ULL, tr);
 }
 
-void tree_collect_window(const struct profile *p, const struct thresholds *t, __u64 from,
-			 __u64 to, struct tree *tr)
+void tree_collect_window(const struct profile *p, const struct thresholds *t,
+			 const struct runtime_pool *pool, __u64 from, __u64 to, struct tree *tr)
 {
 	double worker_min = WORKER_MIN * busiest_cpu_io(p, t);
 	struct span *spans;
@@ -292,7 +298,8 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t, __
 				continue;
 			if (th->stream_ns > tr->stream_max)
 				tr->stream_max = th->stream_ns;
-			if (!tree_add_thread(tr, th, p->duration_ns, t, &cpu_io))
+			if (!tree_add_thread(tr, th, p->duration_ns, t, pool_has_thread(pool, th->tid),
+					     &cpu_io))
 				continue;
 			proc_cpu += th->cpu_ns;
 			if (tr->nodejs && th->cpu_ns > tr->serial_cpu)

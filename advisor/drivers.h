@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../probes/profile.h"
+#include "pool.h"
 #include "thresholds.h"
 
 /*
@@ -121,14 +122,18 @@ struct tree {
 };
 
 /* Fills tr from p; t->busy_min says which threads were busy. */
-void tree_collect(const struct profile *p, const struct thresholds *t, struct tree *tr);
+void tree_collect(const struct profile *p, const struct thresholds *t,
+		  const struct runtime_pool *pool, struct tree *tr);
 
 /*
+ * pool: the runtime's pool (pool.c), whose threads' waits for work are no
+ * lock contention.
+ *
  * As tree_collect(), over the threads that spent at least half their span
  * in [from, to) (ns from the start of the run): what a phase of the run
  * ran, for its current_model. The timeline's sums stay the run's.
  */
-void tree_collect_window(const struct profile *p, const struct thresholds *t, __u64 from,
-			 __u64 to, struct tree *tr);
+void tree_collect_window(const struct profile *p, const struct thresholds *t,
+			 const struct runtime_pool *pool, __u64 from, __u64 to, struct tree *tr);
 
 #endif /* ADVISOR_DRIVERS_H */

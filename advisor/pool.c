@@ -77,6 +77,7 @@ struct pool_sum {
 	int threads;
 	double busy, cpu; /* cpu here is cpu + runq */
 	__u64 start, end;
+	pid_t tids[POOL_TIDS_MAX];
 };
 
 static __u64 end_of(__u64 end_ns, __u64 wall)
@@ -97,6 +98,8 @@ static void sum_thread(struct pool_sum *s, const struct thread_profile *th, __u6
 		s->start = th->start_ns;
 	if (end_of(th->end_ns, wall) > s->end)
 		s->end = end_of(th->end_ns, wall);
+	if (s->threads < POOL_TIDS_MAX)
+		s->tids[s->threads] = th->tid;
 	s->threads++;
 	s->cpu += cpu;
 	s->busy += cpu + io;
@@ -184,6 +187,8 @@ static void measure_libuv(const struct profile *p, struct runtime_pool *out)
 	out->kind = POOL_LIBUV;
 	out->found_by = named ? POOL_BY_NAME : POOL_BY_BATCH;
 	out->size = best.threads;
+	out->nr_tids = best.threads < POOL_TIDS_MAX ? best.threads : POOL_TIDS_MAX;
+	memcpy(out->tids, best.tids, out->nr_tids * sizeof(*out->tids));
 	out->knob_value = p->knobs.uv_threadpool_size > 0 ? p->knobs.uv_threadpool_size : -1;
 	out->busy_avg = sum_avg(&best);
 	out->cpu_share = best.busy > 0 ? best.cpu / best.busy : 0;
@@ -226,4 +231,12 @@ void pool_measure(const struct profile *p, struct runtime_pool *out)
 		measure_libuv(p, out);
 	else if (!strcmp(p->runtime, "go"))
 		measure_go(p, out);
+}
+
+bool pool_has_thread(const struct runtime_pool *rp, pid_t tid)
+{
+	for (size_t i = 0; i < rp->nr_tids; i++)
+		if (rp->tids[i] == tid)
+			return true;
+	return false;
 }

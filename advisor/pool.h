@@ -9,6 +9,7 @@
 #define ADVISOR_POOL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "../probes/profile.h"
 
@@ -18,6 +19,7 @@
  */
 #define POOL_SATURATED_MIN 0.8
 #define GOMAXPROCS_SATURATED_MIN 0.9
+#define POOL_TIDS_MAX 1024
 
 enum pool_kind {
 	POOL_NONE, /* no runtime pool was measured: null in the report */
@@ -45,7 +47,17 @@ struct runtime_pool {
 	double cpu_share; /* the part of that busy time on CPU or runnable */
 	bool saturated; /* busy_avg >= *_SATURATED_MIN x size */
 	bool raise; /* a larger knob would let more run at once on these CPUs */
+	/*
+	 * libuv: the pool's threads (libuv caps the pool at 1024). Their futex
+	 * waits are waits for work, not lock contention: the drivers leave them
+	 * out of lock_share
+	 */
+	size_t nr_tids;
+	pid_t tids[POOL_TIDS_MAX];
 };
+
+/* Whether tid is one of rp's libuv pool threads. */
+bool pool_has_thread(const struct runtime_pool *rp, pid_t tid);
 
 /* Indexed by enum pool_kind and enum pool_found_by; "" for POOL_NONE. */
 extern const char *const pool_names[NR_POOL_KINDS]; /* "libuv", "GOMAXPROCS" */

@@ -307,3 +307,29 @@ Test(pool, none)
 	cr_expect(!strstr(v->rationale, "libuv"), "%s", v->rationale);
 	free(f);
 }
+
+/*
+ * Twelve pool threads each 30% busy, parked on their futex for the rest: those
+ * are waits for work, not contention, so the run is not lock-bound. The same
+ * threads outside a pool (a native program's mutex) are.
+ */
+Test(pool, libuv_waits_for_work_are_no_lock_contention)
+{
+	static const struct {
+		const char *rt, *comm;
+		bool locks;
+	} cases[] = { { "nodejs", "libuv-worker", false }, { "native", "worker", true } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_new(cases[i].rt, 2, 12, -1);
+		const struct verdict *v;
+
+		for (int k = 0; k < 12; k++)
+			fx_thread(f, cases[i].comm, 0, 0.3 * WALL_MS);
+		v = fx_decide(f);
+		cr_expect_eq(!strcmp(v->inconclusive_reason, "locks"), cases[i].locks,
+			     "%s: model %s, reason %s", cases[i].rt, model_names[v->model],
+			     v->inconclusive_reason);
+		free(f);
+	}
+}
