@@ -18,6 +18,7 @@
 
 #include "../probes/probes.h"
 #include "attach.h"
+#include "cgroup.h"
 #include "session.h"
 
 struct proc_node {
@@ -217,13 +218,114 @@ static void seed_proc(struct probes *p, const __u8 *classes, pid_t pid, pid_t pp
 	closedir(d);
 }
 
+/* The cgroups the connection programs sit on: at most one under another. */
+#define MAX_TREE_CGROUPS 16
+struct tree_cgroups {
+	char paths[MAX_TREE_CGROUPS][512];
+	int nr;
+};
+
+/* Whether path is one of cgs or under one: a cgroup's programs run for its descendants. */
+static bool cgroups_cover(const struct tree_cgroups *cgs, const char *path)
+{
+	for (int i = 0; i < cgs->nr; i++) {
+		size_t n = strlen(cgs->paths[i]);
+
+		if (!strncmp(cgs->paths[i], path, n) && (!path[n] || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+static int cmp_len(const void *a, const void *b)
+{
+	return (int)strlen(a) - (int)strlen(b);
+}
+
+/* Puts the connection programs on every cgroup the processes in tree live in. */
+static int conns_attach_cgroups(struct probes *p, const pid_t *tree, size_t nr,
+				struct tree_cgroups *cgs, char *err, size_t errlen)
+{
+	struct tree_cgroups found = { .nr = 0 };
+	int e;
+
+	for (size_t i = 0; i < nr; i++) {
+		char path[512];
+
+		e = cgroup_of_pid(tree[i], path, sizeof(path), err, errlen);
+		if (e && kill(tree[i], 0) && errno == ESRCH)
+			continue; /* gone */
+		if (e)
+			return e;
+		if (cgroups_cover(cgs, path) || cgroups_cover(&found, path))
+			continue;
+		if (found.nr == MAX_TREE_CGROUPS) {
+			snprintf(err, errlen, "the tree spans more than %d cgroups",
+				 MAX_TREE_CGROUPS);
+			return -E2BIG;
+		}
+		snprintf(found.paths[found.nr++], sizeof(found.paths[0]), "%s", path);
+	}
+	/* ancestors first, so that their descendants are covered */
+	qsort(found.paths, found.nr, sizeof(found.paths[0]), cmp_len);
+	for (int i = 0; i < found.nr; i++) {
+		int fd;
+
+		if (cgroups_cover(cgs, found.paths[i]))
+			continue;
+		if (cgs->nr == MAX_TREE_CGROUPS) {
+			snprintf(err, errlen, "the tree spans more than %d cgroups",
+				 MAX_TREE_CGROUPS);
+			return -E2BIG;
+		}
+		fd = open(found.paths[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			e = -errno;
+			snprintf(err, errlen, "cannot open cgroup %s: %s", found.paths[i],
+				 strerror(-e));
+			return e;
+		}
+		e = probes_conns_attach_cgroup(p, fd, err, errlen);
+		close(fd);
+		if (e)
+			return e;
+		memcpy(cgs->paths[cgs->nr++], found.paths[i], sizeof(found.paths[0]));
+	}
+	return 0;
+}
+
+/*
+ * The tree's connections at the attach. All that its processes hold open
+ * are read before any of them is a member, and their listening ports
+ * after, so that no connection is both read here and counted by the
+ * programs. The second pass (first false) only adds cgroups and ports.
+ */
+static int conns_seed(struct probes *p, const pid_t *tree, size_t nr, bool first,
+		      struct tree_cgroups *cgs, char *err, size_t errlen)
+{
+	int e = conns_attach_cgroups(p, tree, nr, cgs, err, errlen);
+
+	for (size_t i = 0; !e && first && i < nr; i++)
+		e = probes_conns_seed(p, tree[i], CONNS_SEED_OPEN);
+	for (size_t i = 0; !e && i < nr; i++)
+		e = probes_conns_seed(p, tree[i], CONNS_SEED_LISTENING);
+	if (e && !*err)
+		snprintf(err, errlen, "cannot read the tree's sockets: %s", strerror(-e));
+	if (!e && first)
+		probes_conns_seeded(p, tree, nr);
+	return e;
+}
+
 /*
  * The root and its descendants. Seeding a parent first means a child it
  * forks from then on is followed by the kernel, so a second pass catches
  * those created while the first one ran.
  */
-static int seed_tree(struct probes *p, pid_t root, __u64 now)
+static int seed_tree(struct probes *p, pid_t root, __u64 now, bool quiet)
 {
+	struct tree_cgroups cgs = { .nr = 0 };
+	bool conns = probes_conns_ready(p);
+	char err[600];
 	__u8 classes[MAX_SYSCALLS];
 	struct proc_node *procs;
 	size_t nr, nr_tree = 0;
@@ -249,6 +351,13 @@ static int seed_tree(struct probes *p, pid_t root, __u64 now)
 				if (nr_tree <= nr)
 					tree[nr_tree++] = procs[j].pid;
 			}
+		}
+		err[0] = '\0';
+		if (conns && conns_seed(p, tree, nr_tree, pass == 0, &cgs, err, sizeof(err))) {
+			if (!quiet)
+				fprintf(stderr, "advisor: %s; connections are not counted\n", err);
+			probes_conns_drop(p);
+			conns = false;
 		}
 		for (size_t i = 0; i < nr_tree; i++) {
 			pid_t ppid = 0;
@@ -304,7 +413,7 @@ int attach_profile(const struct options *o, struct profile *prof, enum failure *
 	prof->attached = true;
 	prof->target_pid = o->pid;
 	prof->start_ns = session_now_ns();
-	e = seed_tree(ss.probes, o->pid, prof->start_ns);
+	e = seed_tree(ss.probes, o->pid, prof->start_ns, o->verbosity < 0);
 	if (e) {
 		fprintf(stderr, "advisor: cannot attach to pid %d: %s\n", (int)o->pid, strerror(-e));
 		*fail = FAILURE_ENV;
