@@ -294,25 +294,63 @@ static int conns_attach_cgroups(struct probes *p, const pid_t *tree, size_t nr,
 	return 0;
 }
 
-/*
- * The tree's connections at the attach. All that its processes hold open
- * are read before any of them is a member, and their listening ports
- * after, so that no connection is both read here and counted by the
- * programs. The second pass (first false) only adds cgroups and ports.
- */
-static int conns_seed(struct probes *p, const pid_t *tree, size_t nr, bool first,
-		      struct tree_cgroups *cgs, char *err, size_t errlen)
+/* The processes of the tree: root and its descendants in procs; caller frees *out. */
+static int tree_of(pid_t root, const struct proc_node *procs, size_t nr, pid_t **out,
+		   size_t *nr_tree)
 {
-	int e = conns_attach_cgroups(p, tree, nr, cgs, err, errlen);
+	pid_t *tree = calloc(nr + 1, sizeof(*tree));
 
-	for (size_t i = 0; !e && first && i < nr; i++)
+	if (!tree)
+		return -ENOMEM;
+	tree[0] = root;
+	*nr_tree = 1;
+	for (size_t i = 0; i < *nr_tree; i++) {
+		for (size_t j = 0; j < nr; j++) {
+			if (procs[j].ppid != tree[i] || procs[j].pid == root)
+				continue;
+			if (*nr_tree <= nr)
+				tree[(*nr_tree)++] = procs[j].pid;
+		}
+	}
+	*out = tree;
+	return 0;
+}
+
+/*
+ * The tree's connections, once its members are seeded (the probe's load
+ * would delay that by its verification). What the processes hold open is
+ * read before the programs go on their cgroups and the listening ports
+ * after, so no connection is both read here and counted by the programs;
+ * one made between the read and the programs is not counted at all.
+ */
+static int conns_seed(struct probes *p, pid_t root, char *err, size_t errlen)
+{
+	struct tree_cgroups cgs = { .nr = 0 };
+	struct proc_node *procs;
+	size_t nr, nr_tree = 0;
+	pid_t *tree = NULL;
+	int e;
+
+	e = probes_conns_open(p, err, errlen);
+	if (e)
+		return e;
+	e = scan_procs(&procs, &nr);
+	if (!e)
+		e = tree_of(root, procs, nr, &tree, &nr_tree);
+	free(procs);
+	for (size_t i = 0; !e && i < nr_tree; i++)
 		e = probes_conns_seed(p, tree[i], CONNS_SEED_OPEN);
-	for (size_t i = 0; !e && i < nr; i++)
+	if (!e)
+		e = conns_attach_cgroups(p, tree, nr_tree, &cgs, err, errlen);
+	for (size_t i = 0; !e && i < nr_tree; i++)
 		e = probes_conns_seed(p, tree[i], CONNS_SEED_LISTENING);
-	if (e && !*err)
+	if (!e)
+		probes_conns_seeded(p, tree, nr_tree);
+	else if (!*err)
 		snprintf(err, errlen, "cannot read the tree's sockets: %s", strerror(-e));
-	if (!e && first)
-		probes_conns_seeded(p, tree, nr);
+	if (e)
+		probes_conns_drop(p);
+	free(tree);
 	return e;
 }
 
@@ -321,11 +359,8 @@ static int conns_seed(struct probes *p, const pid_t *tree, size_t nr, bool first
  * forks from then on is followed by the kernel, so a second pass catches
  * those created while the first one ran.
  */
-static int seed_tree(struct probes *p, pid_t root, __u64 now, bool quiet)
+static int seed_tree(struct probes *p, pid_t root, __u64 now)
 {
-	struct tree_cgroups cgs = { .nr = 0 };
-	bool conns = probes_conns_ready(p);
-	char err[600];
 	__u8 classes[MAX_SYSCALLS];
 	struct proc_node *procs;
 	size_t nr, nr_tree = 0;
@@ -337,27 +372,10 @@ static int seed_tree(struct probes *p, pid_t root, __u64 now, bool quiet)
 		e = scan_procs(&procs, &nr);
 		if (e)
 			return e;
-		tree = calloc(nr + 1, sizeof(*tree));
-		if (!tree) {
+		e = tree_of(root, procs, nr, &tree, &nr_tree);
+		if (e) {
 			free(procs);
-			return -ENOMEM;
-		}
-		tree[0] = root;
-		nr_tree = 1;
-		for (size_t i = 0; i < nr_tree; i++) {
-			for (size_t j = 0; j < nr; j++) {
-				if (procs[j].ppid != tree[i] || procs[j].pid == root)
-					continue;
-				if (nr_tree <= nr)
-					tree[nr_tree++] = procs[j].pid;
-			}
-		}
-		err[0] = '\0';
-		if (conns && conns_seed(p, tree, nr_tree, pass == 0, &cgs, err, sizeof(err))) {
-			if (!quiet)
-				fprintf(stderr, "advisor: %s; connections are not counted\n", err);
-			probes_conns_drop(p);
-			conns = false;
+			return e;
 		}
 		for (size_t i = 0; i < nr_tree; i++) {
 			pid_t ppid = 0;
@@ -390,6 +408,7 @@ static void read_command(struct profile *prof, pid_t pid)
 int attach_profile(const struct options *o, struct profile *prof, enum failure *fail)
 {
 	struct session ss = { .o = o, .prof = prof, .root = o->pid, .is_parent = false };
+	char err[600];
 	int e;
 
 	if (kill(o->pid, 0)) {
@@ -413,12 +432,15 @@ int attach_profile(const struct options *o, struct profile *prof, enum failure *
 	prof->attached = true;
 	prof->target_pid = o->pid;
 	prof->start_ns = session_now_ns();
-	e = seed_tree(ss.probes, o->pid, prof->start_ns, o->verbosity < 0);
+	e = seed_tree(ss.probes, o->pid, prof->start_ns);
 	if (e) {
 		fprintf(stderr, "advisor: cannot attach to pid %d: %s\n", (int)o->pid, strerror(-e));
 		*fail = FAILURE_ENV;
 		goto out;
 	}
+	err[0] = '\0';
+	if (conns_seed(ss.probes, o->pid, err, sizeof(err)) && o->verbosity >= 0)
+		fprintf(stderr, "advisor: %s; connections are not counted\n", err);
 	session_measure(&ss);
 	for (size_t i = 0; i < prof->nr_processes; i++) {
 		const struct process_profile *proc = &prof->processes[i];

@@ -405,7 +405,6 @@ int session_open(struct session *s, enum failure *fail)
 	 * lives in, and they tell its sockets from the others'. Said only once
 	 * the probes load: without BPF rights, that is the one line.
 	 */
-	po.tree_conns = !s->is_parent;
 	if (s->is_parent && !cgroup_create(&s->cg, cg_err, sizeof(cg_err)))
 		po.cgroup_fd = s->cg.fd;
 	else

@@ -53,7 +53,7 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 	/* the report names the fallbacks chosen at load time */
 	snprintf(p->mode, sizeof(p->mode), "%s",
 		 probe_sched_direct_loads(p->sched) ? "sched" : "sched:probe-read");
-	if (o->cgroup_fd >= 0 || o->tree_conns) {
+	if (o->cgroup_fd >= 0) {
 		if (probe_conns_open(&p->conns, o->cgroup_fd, probe_sched_tree_fd(p->sched), why,
 				     sizeof(why)))
 			fprintf(stderr, "advisor: %s; connections are not counted\n", why);
@@ -106,9 +106,16 @@ int probes_seed_proc(struct probes *p, const struct proc_info *pi)
 	return probe_sched_seed_proc(p->sched, pi);
 }
 
-bool probes_conns_ready(const struct probes *p)
+int probes_conns_open(struct probes *p, char *err, size_t errlen)
 {
-	return p->conns != NULL;
+	int e;
+
+	if (p->conns)
+		return -EEXIST;
+	e = probe_conns_open(&p->conns, -1, probe_sched_tree_fd(p->sched), err, errlen);
+	if (!e)
+		strcat(p->mode, "+sockops");
+	return e;
 }
 
 int probes_conns_attach_cgroup(struct probes *p, int cgroup_fd, char *err, size_t errlen)

@@ -20,7 +20,6 @@ struct probes;
 struct probes_opts {
 	bool syscalls; /* -S: the per-syscall table */
 	int cgroup_fd; /* cgroup v2 directory of the run, or -1 for none */
-	bool tree_conns; /* attach: count the tree's own connections on its cgroups */
 	bool verbose;
 };
 
@@ -54,17 +53,18 @@ int probes_seed(struct probes *p, const struct probe_seed *seed);
 int probes_seed_proc(struct probes *p, const struct proc_info *pi);
 
 /*
- * attach, with tree_conns: the tree's connections on the cgroups its
- * processes live in. probes_conns_attach_cgroup() puts the programs on one
- * cgroup v2 directory; probes_conns_seed() reads a process's sockets at the
- * attach: what it holds open (CONNS_SEED_OPEN, every process before any is
- * made a member, so none is counted twice), then its listening ports
- * (CONNS_SEED_LISTENING); probes_conns_seeded() ends the seeding. After a
- * failure (-errno, a reason in err) probes_conns_drop() leaves connections
- * not counted.
+ * attach: the tree's connections on the cgroups its processes live in.
+ * probes_conns_open() loads the programs, on no cgroup yet;
+ * probes_conns_seed() reads a process's sockets: what it holds open
+ * (CONNS_SEED_OPEN, every process's before the programs go on any cgroup,
+ * so none is counted twice), then its listening ports (CONNS_SEED_LISTENING,
+ * after); probes_conns_attach_cgroup() puts the programs on one cgroup v2
+ * directory; probes_conns_seeded() ends the seeding. After a failure
+ * (-errno, a reason in err) probes_conns_drop() leaves connections not
+ * counted.
  */
 enum conns_seed { CONNS_SEED_OPEN, CONNS_SEED_LISTENING };
-bool probes_conns_ready(const struct probes *p);
+int probes_conns_open(struct probes *p, char *err, size_t errlen);
 int probes_conns_attach_cgroup(struct probes *p, int cgroup_fd, char *err, size_t errlen);
 int probes_conns_seed(struct probes *p, pid_t pid, enum conns_seed what);
 void probes_conns_seeded(struct probes *p, const pid_t *pids, size_t nr);
