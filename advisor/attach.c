@@ -18,6 +18,7 @@
 
 #include "../probes/probes.h"
 #include "attach.h"
+#include "cgroup.h"
 #include "session.h"
 
 struct proc_node {
@@ -217,6 +218,142 @@ static void seed_proc(struct probes *p, const __u8 *classes, pid_t pid, pid_t pp
 	closedir(d);
 }
 
+/* The cgroups the connection programs sit on: at most one under another. */
+#define MAX_TREE_CGROUPS 16
+struct tree_cgroups {
+	char paths[MAX_TREE_CGROUPS][512];
+	int nr;
+};
+
+/* Whether path is one of cgs or under one: a cgroup's programs run for its descendants. */
+static bool cgroups_cover(const struct tree_cgroups *cgs, const char *path)
+{
+	for (int i = 0; i < cgs->nr; i++) {
+		size_t n = strlen(cgs->paths[i]);
+
+		if (!strncmp(cgs->paths[i], path, n) && (!path[n] || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+static int cmp_len(const void *a, const void *b)
+{
+	return (int)strlen(a) - (int)strlen(b);
+}
+
+/* Puts the connection programs on every cgroup the processes in tree live in. */
+static int conns_attach_cgroups(struct probes *p, const pid_t *tree, size_t nr,
+				struct tree_cgroups *cgs, char *err, size_t errlen)
+{
+	struct tree_cgroups found = { .nr = 0 };
+	int e;
+
+	for (size_t i = 0; i < nr; i++) {
+		char path[512];
+
+		e = cgroup_of_pid(tree[i], path, sizeof(path), err, errlen);
+		if (e && kill(tree[i], 0) && errno == ESRCH)
+			continue; /* gone */
+		if (e)
+			return e;
+		if (cgroups_cover(cgs, path) || cgroups_cover(&found, path))
+			continue;
+		if (found.nr == MAX_TREE_CGROUPS) {
+			snprintf(err, errlen, "the tree spans more than %d cgroups",
+				 MAX_TREE_CGROUPS);
+			return -E2BIG;
+		}
+		snprintf(found.paths[found.nr++], sizeof(found.paths[0]), "%s", path);
+	}
+	/* ancestors first, so that their descendants are covered */
+	qsort(found.paths, found.nr, sizeof(found.paths[0]), cmp_len);
+	for (int i = 0; i < found.nr; i++) {
+		int fd;
+
+		if (cgroups_cover(cgs, found.paths[i]))
+			continue;
+		if (cgs->nr == MAX_TREE_CGROUPS) {
+			snprintf(err, errlen, "the tree spans more than %d cgroups",
+				 MAX_TREE_CGROUPS);
+			return -E2BIG;
+		}
+		fd = open(found.paths[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			e = -errno;
+			snprintf(err, errlen, "cannot open cgroup %s: %s", found.paths[i],
+				 strerror(-e));
+			return e;
+		}
+		e = probes_conns_attach_cgroup(p, fd, err, errlen);
+		close(fd);
+		if (e)
+			return e;
+		memcpy(cgs->paths[cgs->nr++], found.paths[i], sizeof(found.paths[0]));
+	}
+	return 0;
+}
+
+/* The processes of the tree: root and its descendants in procs; caller frees *out. */
+static int tree_of(pid_t root, const struct proc_node *procs, size_t nr, pid_t **out,
+		   size_t *nr_tree)
+{
+	pid_t *tree = calloc(nr + 1, sizeof(*tree));
+
+	if (!tree)
+		return -ENOMEM;
+	tree[0] = root;
+	*nr_tree = 1;
+	for (size_t i = 0; i < *nr_tree; i++) {
+		for (size_t j = 0; j < nr; j++) {
+			if (procs[j].ppid != tree[i] || procs[j].pid == root)
+				continue;
+			if (*nr_tree <= nr)
+				tree[(*nr_tree)++] = procs[j].pid;
+		}
+	}
+	*out = tree;
+	return 0;
+}
+
+/*
+ * The tree's connections, once its members are seeded (the probe's load
+ * would delay that by its verification). What the processes hold open is
+ * read before the programs go on their cgroups and the listening ports
+ * after, so no connection is both read here and counted by the programs;
+ * one made between the read and the programs is not counted at all.
+ */
+static int conns_seed(struct probes *p, pid_t root, char *err, size_t errlen)
+{
+	struct tree_cgroups cgs = { .nr = 0 };
+	struct proc_node *procs;
+	size_t nr, nr_tree = 0;
+	pid_t *tree = NULL;
+	int e;
+
+	e = probes_conns_open(p, err, errlen);
+	if (e)
+		return e;
+	e = scan_procs(&procs, &nr);
+	if (!e)
+		e = tree_of(root, procs, nr, &tree, &nr_tree);
+	free(procs);
+	for (size_t i = 0; !e && i < nr_tree; i++)
+		e = probes_conns_seed(p, tree[i], CONNS_SEED_OPEN);
+	if (!e)
+		e = conns_attach_cgroups(p, tree, nr_tree, &cgs, err, errlen);
+	for (size_t i = 0; !e && i < nr_tree; i++)
+		e = probes_conns_seed(p, tree[i], CONNS_SEED_LISTENING);
+	if (!e)
+		probes_conns_seeded(p, tree, nr_tree);
+	else if (!*err)
+		snprintf(err, errlen, "cannot read the tree's sockets: %s", strerror(-e));
+	if (e)
+		probes_conns_drop(p);
+	free(tree);
+	return e;
+}
+
 /*
  * The root and its descendants. Seeding a parent first means a child it
  * forks from then on is followed by the kernel, so a second pass catches
@@ -235,20 +372,10 @@ static int seed_tree(struct probes *p, pid_t root, __u64 now)
 		e = scan_procs(&procs, &nr);
 		if (e)
 			return e;
-		tree = calloc(nr + 1, sizeof(*tree));
-		if (!tree) {
+		e = tree_of(root, procs, nr, &tree, &nr_tree);
+		if (e) {
 			free(procs);
-			return -ENOMEM;
-		}
-		tree[0] = root;
-		nr_tree = 1;
-		for (size_t i = 0; i < nr_tree; i++) {
-			for (size_t j = 0; j < nr; j++) {
-				if (procs[j].ppid != tree[i] || procs[j].pid == root)
-					continue;
-				if (nr_tree <= nr)
-					tree[nr_tree++] = procs[j].pid;
-			}
+			return e;
 		}
 		for (size_t i = 0; i < nr_tree; i++) {
 			pid_t ppid = 0;
@@ -281,6 +408,7 @@ static void read_command(struct profile *prof, pid_t pid)
 int attach_profile(const struct options *o, struct profile *prof, enum failure *fail)
 {
 	struct session ss = { .o = o, .prof = prof, .root = o->pid, .is_parent = false };
+	char err[600];
 	int e;
 
 	if (kill(o->pid, 0)) {
@@ -310,6 +438,9 @@ int attach_profile(const struct options *o, struct profile *prof, enum failure *
 		*fail = FAILURE_ENV;
 		goto out;
 	}
+	err[0] = '\0';
+	if (conns_seed(ss.probes, o->pid, err, sizeof(err)) && o->verbosity >= 0)
+		fprintf(stderr, "advisor: %s; connections are not counted\n", err);
 	session_measure(&ss);
 	for (size_t i = 0; i < prof->nr_processes; i++) {
 		const struct process_profile *proc = &prof->processes[i];

@@ -100,6 +100,40 @@ int cgroup_create(struct run_cgroup *cg, char *err, size_t errlen)
 	return 0;
 }
 
+int cgroup_of_pid(pid_t pid, char *path, size_t len, char *err, size_t errlen)
+{
+	char file[64], line[512], mnt[256];
+	int e = -ENOENT;
+	FILE *f;
+
+	if (cgroup2_mount(mnt, sizeof(mnt))) {
+		snprintf(err, errlen, "no cgroup v2 mount found");
+		return -ENOENT;
+	}
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	f = fopen(file, "re");
+	if (!f) {
+		e = -errno;
+		snprintf(err, errlen, "cannot read %s: %s", file, strerror(-e));
+		return e;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "0::/", 4))
+			continue;
+		/* "0::/" is the root: the mount itself */
+		if ((size_t)snprintf(path, len, "%s%s", mnt, line[4] ? line + 3 : "") >= len)
+			e = -ENAMETOOLONG;
+		else
+			e = 0;
+		break;
+	}
+	fclose(f);
+	if (e)
+		snprintf(err, errlen, "pid %d is in no cgroup v2 (cgroup v1 only)", (int)pid);
+	return e;
+}
+
 static int write_pid(const char *dir, const char *file, pid_t pid)
 {
 	char path[600], buf[32];

@@ -17,6 +17,12 @@ struct run_cgroup {
 /* Makes <cgroup2 mount>/advisor.<pid>; -errno with a reason in err. */
 int cgroup_create(struct run_cgroup *cg, char *err, size_t errlen);
 
+/*
+ * The cgroup v2 directory pid lives in (its "0::" line of /proc/PID/cgroup
+ * under the mount): -ENOENT with a reason in err when it is in none.
+ */
+int cgroup_of_pid(pid_t pid, char *path, size_t len, char *err, size_t errlen);
+
 /* Moves pid into the cgroup. */
 int cgroup_enter(const struct run_cgroup *cg, pid_t pid);
 

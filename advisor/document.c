@@ -332,6 +332,7 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 	add_u64(w, o, "closed", p->conns.closed);
 	add_u64(w, o, "distinct_peers", p->conns.distinct_peers);
 	add_u64(w, o, "unix_connected", p->conns.unix_connected);
+	add_u64(w, o, "open_at_start", p->conns.open_at_start);
 
 	o = add(w, root, "timeline", json_object_new_object());
 	add_u64(w, o, "bucket_ns", p->bucket_ns);

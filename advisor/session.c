@@ -413,8 +413,9 @@ int session_open(struct session *s, enum failure *fail)
 	/*
 	 * run: a cgroup of its own counts the tree's TCP connections. attach:
 	 * the target stays in its own cgroup, since moving it would change what
-	 * it runs under; its connections are therefore not counted. Said only
-	 * once the probes load: without BPF rights, that is the one line.
+	 * it runs under; attach.c puts the programs on the cgroups the tree
+	 * lives in, and they tell its sockets from the others'. Said only once
+	 * the probes load: without BPF rights, that is the one line.
 	 */
 	if (s->is_parent && !cgroup_create(&s->cg, cg_err, sizeof(cg_err)))
 		po.cgroup_fd = s->cg.fd;

@@ -18,6 +18,10 @@
 #define MAX_THREADS 65536
 #define MAX_PROCS 32768
 #define MAX_PEERS 16384
+/* attach: the tree's TCP sockets followed at once, its listening ports */
+#define MAX_TREE_SOCKS 65536
+#define MAX_TREE_PORTS 1024
+#define MAX_SEEDED_CONNS 16384
 /* deaths between two drains (100 ms); more wait in thread_stats for the next */
 #define MAX_DEAD_QUEUE 8192
 #define COMM_LEN 16
@@ -176,6 +180,20 @@ struct conn_totals {
 	__u64 peak_open;
 	__u64 peers_dropped;
 	__u64 unix_connected;
+	__u64 open_at_start; /* attach: the tree's established connections found then */
+	__u64 untracked; /* attach: accepted but not counted, tree_socks was full */
+};
+
+/*
+ * attach: an established connection of the tree found at the attach, by its
+ * network namespace and 4-tuple, whose close is seen by inet_sock_set_state.
+ */
+struct conn_tuple {
+	__u8 laddr[16]; /* IPv4 as IPv4-mapped IPv6 */
+	__u8 raddr[16];
+	__u32 netns; /* inode of the socket's network namespace */
+	__u16 lport; /* host order */
+	__u16 rport; /* host order */
 };
 
 /* Key of the distinct-peers set: IPv4 is stored as IPv4-mapped IPv6. */

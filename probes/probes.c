@@ -54,7 +54,8 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 	snprintf(p->mode, sizeof(p->mode), "%s",
 		 probe_sched_direct_loads(p->sched) ? "sched" : "sched:probe-read");
 	if (o->cgroup_fd >= 0) {
-		if (probe_conns_open(&p->conns, o->cgroup_fd, why, sizeof(why)))
+		if (probe_conns_open(&p->conns, o->cgroup_fd, probe_sched_tree_fd(p->sched), why,
+				     sizeof(why)))
 			fprintf(stderr, "advisor: %s; connections are not counted\n", why);
 		else
 			strcat(p->mode, "+sockops");
@@ -103,6 +104,43 @@ int probes_seed(struct probes *p, const struct probe_seed *seed)
 int probes_seed_proc(struct probes *p, const struct proc_info *pi)
 {
 	return probe_sched_seed_proc(p->sched, pi);
+}
+
+int probes_conns_open(struct probes *p, char *err, size_t errlen)
+{
+	int e;
+
+	if (p->conns)
+		return -EEXIST;
+	e = probe_conns_open(&p->conns, -1, probe_sched_tree_fd(p->sched), err, errlen);
+	if (!e)
+		strcat(p->mode, "+sockops");
+	return e;
+}
+
+int probes_conns_attach_cgroup(struct probes *p, int cgroup_fd, char *err, size_t errlen)
+{
+	return probe_conns_attach_cgroup(p->conns, cgroup_fd, err, errlen);
+}
+
+int probes_conns_seed(struct probes *p, pid_t pid, enum conns_seed what)
+{
+	return probe_conns_seed_pid(p->conns, pid, what);
+}
+
+void probes_conns_seeded(struct probes *p, const pid_t *pids, size_t nr)
+{
+	probe_conns_seeded(p->conns, pids, nr);
+}
+
+void probes_conns_drop(struct probes *p)
+{
+	char *s = strstr(p->mode, "+sockops");
+
+	probe_conns_destroy(p->conns);
+	p->conns = NULL;
+	if (s)
+		memmove(s, s + 8, strlen(s + 8) + 1);
 }
 
 bool probes_live(struct probes *p)

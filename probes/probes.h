@@ -52,6 +52,24 @@ int probes_seed_root(struct probes *p, pid_t pid, __u64 now);
 int probes_seed(struct probes *p, const struct probe_seed *seed);
 int probes_seed_proc(struct probes *p, const struct proc_info *pi);
 
+/*
+ * attach: the tree's connections on the cgroups its processes live in.
+ * probes_conns_open() loads the programs, on no cgroup yet;
+ * probes_conns_seed() reads a process's sockets: what it holds open
+ * (CONNS_SEED_OPEN, every process's before the programs go on any cgroup,
+ * so none is counted twice), then its listening ports (CONNS_SEED_LISTENING,
+ * after); probes_conns_attach_cgroup() puts the programs on one cgroup v2
+ * directory; probes_conns_seeded() ends the seeding. After a failure
+ * (-errno, a reason in err) probes_conns_drop() leaves connections not
+ * counted.
+ */
+enum conns_seed { CONNS_SEED_OPEN, CONNS_SEED_LISTENING };
+int probes_conns_open(struct probes *p, char *err, size_t errlen);
+int probes_conns_attach_cgroup(struct probes *p, int cgroup_fd, char *err, size_t errlen);
+int probes_conns_seed(struct probes *p, pid_t pid, enum conns_seed what);
+void probes_conns_seeded(struct probes *p, const pid_t *pids, size_t nr);
+void probes_conns_drop(struct probes *p);
+
 /* Whether a thread of the tree is still there (attach ends when none is). */
 bool probes_live(struct probes *p);
 
@@ -113,7 +131,12 @@ int probe_requests_open(struct probe_requests **out, int tree_fd, char *err, siz
 int probe_requests_collect(struct probe_requests *r, struct profile *prof);
 void probe_requests_destroy(struct probe_requests *r);
 
-int probe_conns_open(struct probe_conns **out, int cgroup_fd, char *err, size_t errlen);
+/* cgroup_fd -1: attach, the programs loaded, not yet on any cgroup */
+int probe_conns_open(struct probe_conns **out, int cgroup_fd, int tree_fd, char *err,
+		     size_t errlen);
+int probe_conns_attach_cgroup(struct probe_conns *c, int cgroup_fd, char *err, size_t errlen);
+int probe_conns_seed_pid(struct probe_conns *c, pid_t pid, enum conns_seed what);
+void probe_conns_seeded(struct probe_conns *c, const pid_t *pids, size_t nr);
 int probe_conns_collect(struct probe_conns *c, struct profile *prof);
 void probe_conns_destroy(struct probe_conns *c);
 

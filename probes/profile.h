@@ -73,7 +73,7 @@ struct request_stats {
 };
 
 struct connections {
-	bool tcp_counted; /* false when no cgroup could be made */
+	bool tcp_counted; /* false when no cgroup could be made or attached to */
 	bool unix_counted;
 	__u64 accepted;
 	__u64 connected;
@@ -81,6 +81,7 @@ struct connections {
 	__u64 closed;
 	__u64 distinct_peers;
 	__u64 unix_connected; /* connect() calls on Unix stream sockets */
+	__u64 open_at_start; /* attach: established when it began (in peak_open) */
 };
 
 struct timeline_bucket {

@@ -443,7 +443,8 @@ bool is_advisor_map(const char *name)
 {
 	static const char *const maps[] = {"tree",	  "thread_stats",  "proc_infos",
 					   "cause_hists", "syscall_waits", "totals",
-					   "irq_depths",  "peers",	   "syscall_hists"};
+					   "irq_depths",  "peers",	   "syscall_hists",
+					   "tree_socks",  "tree_ports",	   "seeded"};
 	static const char *const objects[] = {"sched_bp", "conns_bp", "syscalls"};
 	const char *dot = strchr(name, '.');
 

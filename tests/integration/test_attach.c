@@ -6,10 +6,12 @@
  * the documented status. Every test ends with the kernel-side leak check.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -505,4 +507,162 @@ Test(attach, exec_from_a_thread_ends, .timeout = 60)
 Test(attach, zombie_leader_ends, .timeout = 60)
 {
 	attach_until_the_end(ARGS(workload("zombie_leader"), "800"), 0.7);
+}
+
+/* Starts argv with its stdout to out_path (the test reads its truth lines there). */
+static pid_t spawn_to(const char *const *argv, const char *out_path)
+{
+	pid_t pid = fork();
+
+	cr_assert(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(null, 0);
+		dup2(out, 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* The value of `truth KEY N` in a workload's output, or -1 while there is none. */
+static long long file_truth(const char *path, const char *key)
+{
+	char *text = file_read(path, NULL), *p, needle[96];
+	long long v = -1;
+
+	if (!text)
+		return -1;
+	snprintf(needle, sizeof(needle), "truth %s ", key);
+	p = strstr(text, needle);
+	if (p)
+		v = atoll(p + strlen(needle));
+	free(text);
+	return v;
+}
+
+static bool wait_truth(const char *path, const char *key, double timeout_s)
+{
+	double until = mono_s() + timeout_s;
+
+	while (file_truth(path, key) < 0) {
+		if (mono_s() > until)
+			return false;
+		sleep_ms(10);
+	}
+	return true;
+}
+
+/* How many cgroup connect4 programs named on_connect4 sit on pid's cgroup v2. */
+static int connect4_progs_on_cgroup_of(pid_t pid)
+{
+	char path[600], line[512], cmd[700];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	cr_assert(f, "cannot read %s", path);
+	path[0] = '\0';
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::/", 4)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(path, sizeof(path), "%s%s", cgroup2_root(), line + 3);
+		}
+	fclose(f);
+	cr_assert(path[0], "pid %d is in no cgroup v2", (int)pid);
+	snprintf(cmd, sizeof(cmd), "bpftool cgroup show '%s' 2>/dev/null", path);
+	f = popen(cmd, "r");
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "connect4") && strstr(line, "on_connect4"))
+			n++;
+	pclose(f);
+	return n;
+}
+
+/*
+ * The tree's TCP connections on the cgroup it already lives in, which an
+ * unrelated pair shares: those open across the attach start the count and
+ * the peak, the ones made and closed in the window are counted, and the
+ * other pair's, made at the same time in the same cgroup, are not.
+ */
+Test(attach, tcp_connections_of_the_tree_only, .timeout = 60)
+{
+	char out[256], other_out[256];
+	struct adv a;
+	json_object *r;
+	long long held, before, connected, peak, closed_c, accepted, closed_s;
+	int progs_before;
+	pid_t server, other;
+	double until;
+
+	begin();
+	adv_init(&a);
+	snprintf(out, sizeof(out), "%s", adv_path(&a, "tree.out"));
+	snprintf(other_out, sizeof(other_out), "%s", adv_path(&a, "other.out"));
+	server = spawn_to(ARGS(workload("conns_hold"), "40", "12", "9"), out);
+	other = spawn_to(ARGS(workload("conns_hold"), "15", "6", "4"), other_out);
+	cr_assert(wait_truth(out, "held", 10) && wait_truth(other_out, "held", 10),
+		  "the workloads did not open their connections");
+	progs_before = connect4_progs_on_cgroup_of(server);
+	adv_start(
+	    &a,
+	    ARGS("attach", "-q", "-p", pid_arg(server), "-d", "3", "-o", adv_path(&a, "r.json")),
+	    NULL);
+	/* the programs on the cgroup; the seeding after them takes milliseconds */
+	until = mono_s() + 15;
+	while (connect4_progs_on_cgroup_of(server) <= progs_before && mono_s() < until &&
+	       !adv_poll(&a))
+		sleep_ms(20);
+	cr_assert(!a.done && mono_s() < until, "advisor never put on_connect4 on the cgroup: %s",
+		  a.err ? a.err : "");
+	sleep_ms(400);
+	kill(server, SIGUSR1);
+	kill(other, SIGUSR1);
+	cr_expect(wait_truth(out, "closed_after", 10) && wait_truth(other_out, "closed_after", 10),
+		  "the workloads did not make their new connections");
+	adv_wait(&a, 30);
+	reap(other, true);
+	reap(server, true);
+	expect_status(&a, 0);
+	held = file_truth(out, "held");
+	before = file_truth(out, "accepted_before");
+	connected = file_truth(out, "connected_after");
+	peak = file_truth(out, "peak_after");
+	closed_c = file_truth(out, "closed_after");
+	accepted = file_truth(out, "accepted");
+	closed_s = file_truth(out, "server_closed");
+	r = expect_report(adv_path(&a, "r.json"));
+	cr_log_info("tree: held %lld, accepted %lld before; after: connected %lld, accepted %lld, "
+		    "peak %lld, closed %lld + %lld; report: open_at_start %lld, connected %lld, "
+		    "accepted %lld, peak_open %lld, closed %lld, peers %lld; mode %s",
+		    held, before, connected, accepted - before, peak, closed_c, closed_s,
+		    jint(r, "connections.open_at_start"), jint(r, "connections.connected"),
+		    jint(r, "connections.accepted"), jint(r, "connections.peak_open"),
+		    jint(r, "connections.closed"), jint(r, "connections.distinct_peers"),
+		    jstr(r, "overhead.mode"));
+	cr_assert(held == 40 && before == 40 && accepted >= 0 && closed_s >= 0,
+		  "the workload's truth is incomplete");
+	cr_expect(jbool(r, "connections.tcp_counted"), "tcp_counted is false");
+	cr_expect(jint(r, "connections.open_at_start") == 2 * held,
+		  "open_at_start %lld, the tree held %lld connections (both sides)",
+		  jint(r, "connections.open_at_start"), 2 * held);
+	cr_expect(jint(r, "connections.connected") == connected, "connected %lld, the client made %lld",
+		  jint(r, "connections.connected"), connected);
+	cr_expect(jint(r, "connections.accepted") == accepted - before,
+		  "accepted %lld, the server accepted %lld", jint(r, "connections.accepted"),
+		  accepted - before);
+	cr_expect(jint(r, "connections.peak_open") == peak, "peak_open %lld, ground truth %lld",
+		  jint(r, "connections.peak_open"), peak);
+	cr_expect(jint(r, "connections.closed") == closed_c + closed_s,
+		  "closed %lld, the tree closed %lld + %lld", jint(r, "connections.closed"),
+		  closed_c, closed_s);
+	/* the other pair's 2 x 15 held and 6 new would show in any of these */
+	json_object_put(r);
+	adv_free(&a);
+	end();
 }
