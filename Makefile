@@ -48,7 +48,7 @@ DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:
 
-.PHONY: all deps test test-unit test-cli test-browser test-integration test-loaded test-kernels demo bench install clean test-asan
+.PHONY: all deps test test-unit test-cli test-browser test-integration test-loaded test-kernels demo bench bounds install clean test-asan
 
 BIN ?= bin/advisor
 
@@ -157,6 +157,9 @@ demo: $(BIN) $(WORKLOADS)
 
 bench: $(BIN) $(WORKLOADS)
 	tests/bench/bench.sh $(BIN) $(OUTPUT)/workloads
+
+bounds: $(BIN) $(WORKLOADS)
+	tests/bench/bounds.sh $(BIN) $(OUTPUT)/workloads
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/advisor

@@ -70,20 +70,13 @@
  * inconclusive reasons are judged on the whole run first: an idle run is
  * idle in every phase. The bound is the whole program's.
  *
- * Speedup bound: CPU-bound, Amdahl with the I/O share s = io_fraction as
- * serial and the rest spread from the CPUs used now, max(1, cpu / wall),
- * to every CPU online: 1 / (s + (1 - s) min(1, used / cpus)). I/O-bound,
- * overlapping every wait leaves the CPU share: 1 / (1 - io_fraction),
- * capped by the CPUs (cpus x wall / busy cpu time) and at 1000.
- * Either is then capped by the critical path: no rewrite finishes sooner
- * than the longest of the busy CPU time over the CPUs online, the CPU time
- * the runtime keeps serial under the advised model (CPython's GIL per
- * process, Node.js's loop thread; gone with multiprocessing), the longest
- * single external I/O wait, and the longest chain of reads of one pipe fed
- * from outside (its producer's pace). bound = wall / that.
- *
- * The runtime's pool (libuv's threads, GOMAXPROCS) is measured beside the
- * tree, in pool.c: it names a knob in the advice and changes no model.
+ * Speedup bound: the critical path. No rewrite finishes sooner than the
+ * longest of the busy CPU time over the CPUs online, the CPU time the
+ * runtime keeps serial under the advised model (CPython's GIL per process,
+ * Node.js's loop thread; gone with multiprocessing), the longest single
+ * external I/O wait, and the longest chain of reads of one pipe fed from
+ * outside (its producer's pace). bound = wall / that, at most 1000. What the
+ * rewrite overlaps is not assumed: the work that cannot overlap bounds it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -324,28 +317,16 @@ static void critical_path(const struct tree *tr, enum model m, struct judgement 
 		j->path_bound = SPEEDUP_MAX;
 }
 
+/*
+ * The bound is the critical path's: the share formulas (Amdahl with the I/O
+ * serial, overlapping the waits behind a serial CPU share) assumed what the
+ * rewrite keeps serial, and a rewrite that overlaps a crunch with its waits
+ * beat them.
+ */
 static void speedup(const struct tree *tr, enum model m, struct judgement *j, struct verdict *v)
 {
-	double s = tr->io_fraction, bound;
-
-	if (m == MODEL_MULTIPROCESSING) {
-		j->used = tr->cpu_used > 1 ? tr->cpu_used : 1;
-		j->spread = j->used < tr->cpus ? j->used / tr->cpus : 1;
-		bound = 1 / (s + (1 - s) * j->spread);
-	} else {
-		j->cap = tr->b_cpu > 0 ? tr->cpus * tr->wall / tr->b_cpu : SPEEDUP_MAX;
-		j->overlap = s < 1 ? 1 / (1 - s) : SPEEDUP_MAX;
-		j->cap_max = SPEEDUP_MAX;
-		if (j->cap > SPEEDUP_MAX)
-			j->cap = SPEEDUP_MAX;
-		bound = j->overlap < j->cap ? j->overlap : j->cap;
-	}
 	critical_path(tr, m, j);
-	if (j->path_bound < bound) {
-		bound = j->path_bound;
-		j->by_path = true;
-	}
-	v->speedup_bound = bound > 1 ? bound : 1;
+	v->speedup_bound = j->path_bound > 1 ? j->path_bound : 1;
 }
 
 /* The I/O-bound branch: async or multithreading, and the I/O drivers' factor. */

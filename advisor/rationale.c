@@ -276,12 +276,12 @@ static const char *gain_words(const struct tree *tr, const struct judgement *j,
 		return buf;
 	}
 	snprintf(buf, len, "up to %.1fx faster", v->speedup_bound);
-	if (j->by_path && j->limit == LIMIT_SERIAL)
+	if (j->limit == LIMIT_SERIAL)
 		appendf(buf, len, " (%s keeps %s of CPU serial)",
 			tr->cpython ? "the GIL" : "the event loop", fmt_ns(a, sizeof(a), j->path_ns));
-	else if (j->by_path && j->limit == LIMIT_WAIT)
+	else if (j->limit == LIMIT_WAIT)
 		appendf(buf, len, " (its longest single wait is %s)", fmt_ns(a, sizeof(a), j->path_ns));
-	else if (j->by_path && j->limit == LIMIT_STREAM)
+	else if (j->limit == LIMIT_STREAM)
 		appendf(buf, len, " (it reads %s from one pipe at its producer's pace)",
 			fmt_ns(a, sizeof(a), j->path_ns));
 	return buf;
@@ -289,7 +289,6 @@ static const char *gain_words(const struct tree *tr, const struct judgement *j,
 
 static void write_speedup_basis(const struct tree *tr, const struct judgement *j, struct verdict *v)
 {
-	double s = tr->io_fraction;
 	char part[160], a[FMT_LEN];
 
 	path_words(tr, j, part, sizeof(part));
@@ -300,25 +299,9 @@ static void write_speedup_basis(const struct tree *tr, const struct judgement *j
 			 part, fmt_ns(a, sizeof(a), tr->wall));
 		return;
 	}
-	if (j->by_path) {
-		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
-			 "critical path: no rewrite finishes sooner than %s; %s wall / that = "
-			 "%.1f",
-			 part, fmt_ns(a, sizeof(a), tr->wall), j->path_bound);
-		return;
-	}
-	if (v->model == MODEL_MULTIPROCESSING)
-		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
-			 "Amdahl: I/O share %.2f stays serial, the rest spreads from %.1f CPUs "
-			 "used to %d online: 1 / (%.2f + %.2f x %.2f)",
-			 s, j->used, tr->cpus, s, 1 - s, j->spread);
-	else
-		snprintf(v->speedup_basis, sizeof(v->speedup_basis),
-			 "overlapping every wait leaves the CPU share: 1 / (1 - io_fraction "
-			 "%.2f) = %.1f, capped by %d CPUs x wall / cpu time and %g: %.1f",
-			 s, j->overlap, tr->cpus, j->cap_max, j->cap);
-	appendf(v->speedup_basis, sizeof(v->speedup_basis),
-		"; the critical path (%s) allows %.1f", part, j->path_bound);
+	snprintf(v->speedup_basis, sizeof(v->speedup_basis),
+		 "critical path: no rewrite finishes sooner than %s; %s wall / that = %.1f", part,
+		 fmt_ns(a, sizeof(a), tr->wall), j->path_bound);
 }
 
 static void write_confidence_basis(const struct tree *tr, const struct thresholds *t,

@@ -50,9 +50,6 @@ struct judgement {
 	double drop; /* dropped events, for every verdict */
 	__u64 dropped, events_seen; /* events_seen counts the dropped ones */
 
-	/* JUDGED_TREE: the terms of the speedup bound */
-	double used, spread; /* CPU-bound: CPUs used now, share of the CPUs that is */
-	double overlap, cap, cap_max; /* I/O-bound: 1 / (1 - s), its CPU cap, the cap's cap */
 	/* the critical path (decide.c): its longest part, which one, and wall / it */
 	double path_ns, path_bound;
 	enum path_limit {
@@ -61,7 +58,6 @@ struct judgement {
 		LIMIT_WAIT, /* the longest single external I/O wait */
 		LIMIT_STREAM, /* the longest chain of reads of one pipe */
 	} limit;
-	bool by_path; /* the critical path, not the share formula, sets the bound */
 };
 
 /*

@@ -974,19 +974,26 @@ Test(decide, speedup_bound)
 	v = fx_decide(f);
 	cr_expect_float_eq(v->speedup_bound, 1, 1e-9);
 	cr_expect(v->already_fits);
-	/* Amdahl: 10% serial I/O on 4 CPUs */
+	/*
+	 * 10% I/O on 4 CPUs: the I/O can overlap the CPU work too, so the CPU
+	 * over the CPUs bounds it, not Amdahl with the I/O serial (3.1x)
+	 */
 	f->p.cpus = 4;
 	f->procs[0].threads[0].cpu_ns = MS(1800);
 	f->procs[0].threads[0].blocked_ns[CAUSE_NET] = MS(200);
 	v = fx_decide(f);
-	cr_expect_float_eq(v->speedup_bound, 1 / (0.1 + 0.9 / 4), 1e-6, "%f", v->speedup_bound);
+	cr_expect_float_eq(v->speedup_bound, 2000.0 / (1800.0 / 4), 1e-6, "%f", v->speedup_bound);
+	cr_expect(strstr(v->speedup_basis, "critical path"), "%s", v->speedup_basis);
 	free(f);
 
-	/* I/O-bound single thread: the waits can overlap down to the CPU share */
+	/*
+	 * I/O-bound single thread: the waits overlap and the CPU share spreads
+	 * over 2 CPUs (a thread pool of native threads), not only the CPU share
+	 */
 	f = fx_one_thread(MS(200), MS(1800), 15, 0);
 	v = fx_decide(f);
 	cr_expect_eq(v->model, MODEL_MULTITHREADING);
-	cr_expect_float_eq(v->speedup_bound, 10, 1e-6, "%f", v->speedup_bound);
+	cr_expect_float_eq(v->speedup_bound, 20, 1e-6, "%f", v->speedup_bound);
 	free(f);
 
 	/* I/O-bound threads that already fill the CPU gain nothing more */
