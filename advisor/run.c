@@ -59,6 +59,8 @@ int run_profile(const struct options *o, struct profile *prof, enum failure *fai
 	prof->target_pid = target.pid;
 	rs.root = target.pid;
 	if (rs.cg.fd >= 0 && cgroup_enter(&rs.cg, target.pid)) {
+		/* the probe would count nothing, and say it counted */
+		probes_conns_drop(rs.probes);
 		prof->conns.tcp_counted = false;
 		if (o->verbosity >= 0)
 			fprintf(stderr,
