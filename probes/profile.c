@@ -51,7 +51,28 @@ void profile_free(struct profile *p)
 	free(p->syscall_waits);
 	free(p->syscalls);
 	free(p->buckets);
+	stacks_free(&p->stacks);
 	memset(p, 0, sizeof(*p));
+}
+
+void stacks_free(struct stacks *s)
+{
+	for (int c = 0; c <= NR_CAUSES; c++) {
+		struct stack_list *l = &s->by_cause[c];
+
+		for (size_t i = 0; i < l->nr; i++) {
+			struct stack_entry *e = &l->entries[i];
+
+			for (size_t k = 0; k < e->nr_frames; k++) {
+				free(e->frames[k].function);
+				free(e->frames[k].file);
+				free(e->frames[k].module);
+			}
+			free(e->frames);
+		}
+		free(l->entries);
+	}
+	memset(s, 0, sizeof(*s));
 }
 
 unsigned int hist_slot(__u64 ns)

@@ -110,6 +110,44 @@ struct overhead {
 	__u64 recursion_misses;
 };
 
+/*
+ * Where the time went in the code (issue 16): stacks of the tree's waits at
+ * switch-out, per cause, and of its time on CPU from a timed sampler,
+ * symbolised. Filled by the stack probe; the report's `stacks` section.
+ */
+struct stack_frame {
+	__u64 addr; /* in the process's address space */
+	char *function; /* owned; NULL when unsymbolised */
+	char *file; /* owned; NULL without debug info */
+	__u32 line; /* 0 without debug info */
+	char *module; /* owned; the ELF file's path, NULL when unknown */
+};
+
+struct stack_entry {
+	size_t nr_frames;
+	struct stack_frame *frames; /* owned; innermost first */
+	__u64 time_ns; /* waits: blocked time at this stack; cpu: sampled time */
+	__u64 count; /* waits, or samples */
+	bool external; /* waits: no thread of the tree ended them */
+	bool truncated; /* the unwind stopped before the outermost frame */
+};
+
+struct stack_list {
+	size_t nr;
+	struct stack_entry *entries; /* owned; by time_ns, largest first */
+};
+
+#define STACKS_CPU NR_CAUSES /* by_cause[STACKS_CPU]: time on CPU */
+
+struct stacks {
+	bool collected; /* false: stacks were not measured */
+	struct stack_list by_cause[NR_CAUSES + 1];
+	__u64 complete; /* stacks unwound to their outermost frame */
+	__u64 truncated; /* stacks whose unwind stopped early */
+	__u64 unsymbolised; /* frames with no function name */
+	__u64 dropped; /* stacks not kept: the kernel's map or advisor's cap was full */
+};
+
 struct profile {
 	char **command; /* owned, NULL-terminated */
 	size_t nr_command;
@@ -138,6 +176,7 @@ struct profile {
 
 	struct cause_waits waits[NR_CAUSES];
 	struct request_stats requests[NR_REQ_KINDS];
+	struct stacks stacks;
 	struct connections conns;
 
 	__u64 bucket_ns;
@@ -169,6 +208,8 @@ void profile_totals(const struct profile *p, struct profile_totals *t);
 
 /* Frees everything the profile owns, not the struct itself. */
 void profile_free(struct profile *p);
+/* Frees what s owns and zeroes it. */
+void stacks_free(struct stacks *s);
 
 /* log2 histogram slot of a duration, clamped to MAX_SLOTS - 1. */
 unsigned int hist_slot(__u64 ns);
