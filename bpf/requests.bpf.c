@@ -36,6 +36,19 @@ struct {
 	__type(value, struct request_start);
 } in_flight SEC(".maps");
 
+/*
+ * Block requests other programs queued: blk-mq may dispatch them from the
+ * context of whichever task runs the hardware queue, a thread of the tree
+ * among them, so their issue must not look like the tree's direct issue.
+ * LRU: a request that never came back to issue ages out.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} foreign SEC(".maps");
+
 /* latency of each completed request, by kind */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -92,17 +105,31 @@ static __always_inline int completed(void *req)
 /*
  * A block request starts when it is queued (insert: it may wait there for
  * the device's queue, which is part of its latency), or at its issue when
- * it goes to the driver directly; an issue of a queued one finds it there.
+ * it goes to the driver directly; an issue of a queued one finds it there,
+ * and one that another program queued is skipped (foreign).
  */
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(on_block_rq_insert, struct request *rq)
 {
+	__u64 key = (__u64)rq;
+	__u8 one = 1;
+
+	if (!tree_state(bpf_get_current_task_btf())) {
+		bpf_map_update_elem(&foreign, &key, &one, BPF_ANY);
+		return 0;
+	}
 	return started(rq, REQ_BLOCK);
 }
 
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(on_block_rq_issue, struct request *rq)
 {
+	__u64 key = (__u64)rq;
+
+	if (bpf_map_lookup_elem(&foreign, &key)) {
+		bpf_map_delete_elem(&foreign, &key);
+		return 0;
+	}
 	return started(rq, REQ_BLOCK);
 }
 

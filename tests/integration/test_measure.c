@@ -875,3 +875,26 @@ Test(measure, io_requests_in_flight_against_fio, .timeout = 180)
 	fio_requests("16", "libaio", dir, true);
 	dir_remove(dir);
 }
+
+/*
+ * Another program's direct reads on the same disk beside fio: blk-mq may
+ * dispatch them from fio's context, and they must not count as the tree's
+ * requests (block's count stays within fio_requests' bounds of fio's own).
+ */
+Test(measure, io_requests_of_a_disk_neighbour_are_not_the_tree_s, .timeout = 180)
+{
+	char dir[] = "/var/tmp/advisor-fio.XXXXXX", nb[] = "/var/tmp/advisor-nb.XXXXXX";
+	pid_t neighbour;
+
+	harness_require_bpf();
+	if (access("/usr/bin/fio", X_OK))
+		cr_skip_test("fio is not installed (make deps)");
+	cr_assert(mkdtemp(dir) && mkdtemp(nb), "mkdtemp");
+	neighbour = spawn(ARGS(workload("disk_io"), nb, "40", "100000", "128"), -1);
+	sleep_ms(300);
+	fio_requests("1", "libaio", dir, false);
+	fio_requests("16", "libaio", dir, true);
+	reap(neighbour, true);
+	dir_remove(dir);
+	dir_remove(nb);
+}
