@@ -75,8 +75,10 @@
  * runtime keeps serial under the advised model (CPython's GIL per process,
  * Node.js's loop thread; gone with multiprocessing), the longest single
  * external I/O wait, and the longest chain of reads of one pipe fed from
- * outside (its producer's pace). bound = wall / that, at most 1000. What the
- * rewrite overlaps is not assumed: the work that cannot overlap bounds it.
+ * outside (its producer's pace). bound = own wall / that, at most 1000, where
+ * the own wall leaves out the time the tree waited for CPUs other programs
+ * held (over the threads busy at once). What the rewrite overlaps is not
+ * assumed: the work that cannot overlap bounds it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -292,7 +294,21 @@ static bool already_fits(enum model m, const struct tree *tr)
 	}
 }
 
-/* The longest part of the critical path and wall / it: see the top. */
+/*
+ * The wall the run would have had without other programs' load: the time
+ * its threads waited for CPUs others held, over the threads busy at once.
+ * A gzip stretched to twice its CPU time by a busy machine is not a program
+ * that 2 CPUs could make 4x faster.
+ */
+static double own_wall(const struct tree *tr)
+{
+	double busy = tr->wall > 0 ? (tr->b_cpu + tr->b_runq + tr->b_io) / tr->wall : 1;
+	double w = tr->wall - tr->runq_external / (busy > 1 ? busy : 1);
+
+	return w > 0 ? w : tr->wall;
+}
+
+/* The longest part of the critical path and own wall / it: see the top. */
 static void critical_path(const struct tree *tr, enum model m, struct judgement *j)
 {
 	const struct {
@@ -312,7 +328,8 @@ static void critical_path(const struct tree *tr, enum model m, struct judgement 
 			j->path_ns = parts[i].ns;
 			j->limit = parts[i].limit;
 		}
-	j->path_bound = j->path_ns > 0 ? tr->wall / j->path_ns : SPEEDUP_MAX;
+	j->own_wall = own_wall(tr);
+	j->path_bound = j->path_ns > 0 ? j->own_wall / j->path_ns : SPEEDUP_MAX;
 	if (j->path_bound > SPEEDUP_MAX)
 		j->path_bound = SPEEDUP_MAX;
 }

@@ -300,8 +300,13 @@ static void write_speedup_basis(const struct tree *tr, const struct judgement *j
 		return;
 	}
 	snprintf(v->speedup_basis, sizeof(v->speedup_basis),
-		 "critical path: no rewrite finishes sooner than %s; %s wall / that = %.1f", part,
-		 fmt_ns(a, sizeof(a), tr->wall), j->path_bound);
+		 "critical path: no rewrite finishes sooner than %s; %s wall", part,
+		 fmt_ns(a, sizeof(a), j->own_wall));
+	if (j->own_wall < tr->wall - 0.005 * tr->wall)
+		appendf(v->speedup_basis, sizeof(v->speedup_basis),
+			" (of %s: the rest waited for CPUs other programs held)",
+			fmt_ns(a, sizeof(a), tr->wall));
+	appendf(v->speedup_basis, sizeof(v->speedup_basis), " / that = %.1f", j->path_bound);
 }
 
 static void write_confidence_basis(const struct tree *tr, const struct thresholds *t,

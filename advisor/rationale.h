@@ -52,6 +52,7 @@ struct judgement {
 
 	/* the critical path (decide.c): its longest part, which one, and wall / it */
 	double path_ns, path_bound;
+	double own_wall; /* the wall without the waits for CPUs other programs held */
 	enum path_limit {
 		LIMIT_CPU, /* the busy CPU time over the CPUs online */
 		LIMIT_SERIAL, /* the CPU time one interpreter runs serially */

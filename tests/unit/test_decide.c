@@ -1330,6 +1330,27 @@ static void fx_timeline(struct fixture *f, size_t n, __u64 cpu_ns, __u64 runq_ns
  * slowed by other programs by runq ms: its demand of one CPU of two never
  * made it queue behind itself, so the runq is left out and it stays I/O-bound.
  */
+/*
+ * A one-thread CPU loop on 2 CPUs that a busy machine stretched to twice its
+ * CPU time (1 s on CPU, 1 s waiting for CPUs others held): the bound is the
+ * quiet machine's 2x, not wall / (cpu / 2) = 4x
+ */
+Test(decide, bound_leaves_out_other_programs_load)
+{
+	struct fixture *f = fx_one_thread(MS(1000), 0, 10, 0);
+	struct thread_profile *th = &f->threads[0][0];
+	const struct verdict *v;
+
+	th->runq_preempt_ns = MS(1000);
+	fx_timeline(f, 20, MS(50), MS(50)); /* 1 CPU wanted of 2 in each bucket */
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_MULTIPROCESSING);
+	cr_expect_float_eq(v->speedup_bound, 2.0, 1e-6, "%f (%s)", v->speedup_bound,
+			   v->speedup_basis);
+	cr_expect(strstr(v->speedup_basis, "other programs held"), "%s", v->speedup_basis);
+	free(f);
+}
+
 Test(decide, runq_that_other_programs_caused_is_left_out)
 {
 	struct fixture *f = fx_one_thread(MS(400), MS(600), 21, 1);
