@@ -13,11 +13,12 @@
  * tree's Node.js processes:
  *   by name   libuv 1.50 and later name them "libuv-worker";
  *   by batch  older libuv (Node.js 20 bundles 1.46) leaves them named as
- *             the process, like V8's helper threads: the pool is then a batch
- *             of exactly UV_THREADPOOL_SIZE threads (4 when unset) other than
- *             the main one that started within POOL_BATCH_GAP_NS of each
- *             other, apart from the threads before and after; of several such
- *             batches (V8's platform workers are 4 too), the busiest. Without
+ *             the process, like V8's helper threads: the pool is then a run
+ *             of UV_THREADPOOL_SIZE threads (4 when unset) other than the
+ *             main one, each started within POOL_BATCH_GAP_NS of the one
+ *             before (a longer run when the threads beside the pool's were
+ *             idle: node starts one 9 ms before it on a busy machine); of
+ *             several (V8's platform workers are 4 too), the busiest. Without
  *             one (attach: every thread there before it seems to start at 0),
  *             no pool is reported.
  * size = the pool threads found. Saturated: busy_avg >= POOL_SATURATED_MIN x
@@ -56,7 +57,8 @@
  * script runs)
  */
 #define POOL_BATCH_GAP_NS 10000000ULL
-#define POOL_CPU_WORK_MIN 0.5 /* cpu_share of a pool whose work is CPU */
+#define POOL_CPU_WORK_MIN 0.5
+#define POOL_STRAY_MAX 0.1 /* busy share of the pool's least busy thread a stray stays under */ /* cpu_share of a pool whose work is CPU */
 
 const char *const pool_names[NR_POOL_KINDS] = {
 	[POOL_NONE] = "", [POOL_LIBUV] = "libuv", [POOL_GOMAXPROCS] = "GOMAXPROCS",
@@ -123,6 +125,56 @@ static int start_cmp(const void *a, const void *b)
 	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
 }
 
+static double thread_busy_ns(const struct thread_profile *th)
+{
+	struct pool_sum one = { 0 };
+
+	sum_thread(&one, th, 0, true);
+	return one.busy;
+}
+
+/*
+ * The pool in a run of n threads started together: the run itself when it
+ * has size threads; in a longer one, the busiest window of size threads
+ * when every thread left out was idle beside it (under POOL_STRAY_MAX of the
+ * window's least busy thread: a thread of node's that started just beside
+ * the pool), else none. Keeps it in *best when busier; returns whether it
+ * found one.
+ */
+static bool run_pool(const struct thread_profile **run, size_t n, int size, __u64 wall,
+		     struct pool_sum *best, bool have)
+{
+	size_t top = 0;
+	double top_busy = -1, least = -1;
+
+	for (size_t w = 0; w + (size_t)size <= n; w++) {
+		double busy = 0;
+
+		for (size_t m = w; m < w + (size_t)size; m++)
+			busy += thread_busy_ns(run[m]);
+		if (busy > top_busy) {
+			top_busy = busy;
+			top = w;
+		}
+	}
+	for (size_t m = top; m < top + (size_t)size; m++)
+		if (least < 0 || thread_busy_ns(run[m]) < least)
+			least = thread_busy_ns(run[m]);
+	for (size_t m = 0; m < n; m++)
+		if ((m < top || m >= top + (size_t)size) &&
+		    thread_busy_ns(run[m]) >= POOL_STRAY_MAX * least)
+			return false;
+	{
+		struct pool_sum s = { 0 };
+
+		for (size_t m = top; m < top + (size_t)size; m++)
+			sum_thread(&s, run[m], wall, true);
+		if (!have || s.busy > best->busy)
+			*best = s;
+	}
+	return true;
+}
+
 /* The busiest batch of size threads started together in proc: see the top. */
 static bool libuv_batch(const struct process_profile *proc, int size, __u64 wall,
 			struct pool_sum *best)
@@ -139,17 +191,11 @@ static bool libuv_batch(const struct process_profile *proc, int size, __u64 wall
 	qsort(order, n, sizeof(*order), start_cmp);
 	while (i < n) {
 		size_t k = i + 1;
-		struct pool_sum s = { 0 };
 
 		while (k < n && order[k]->start_ns - order[k - 1]->start_ns <= POOL_BATCH_GAP_NS)
 			k++;
-		if (k - i == (size_t)size) {
-			for (size_t m = i; m < k; m++)
-				sum_thread(&s, order[m], wall, true);
-			if (!found || s.busy > best->busy)
-				*best = s;
+		if (k - i >= (size_t)size && size > 0 && run_pool(order + i, k - i, size, wall, best, found))
 			found = true;
-		}
 		i = k;
 	}
 	free(order);

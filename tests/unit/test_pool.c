@@ -333,3 +333,31 @@ Test(pool, libuv_waits_for_work_are_no_lock_contention)
 		free(f);
 	}
 }
+
+/*
+ * An idle thread of node's started 9 ms before the pool (seen on a busy
+ * machine) makes a run of 5: the busy window of 4 is the pool; a busy fifth
+ * thread makes the window unsure, and no pool is said
+ */
+Test(pool, libuv_batch_beside_a_stray_thread)
+{
+	static const struct {
+		double stray_cpu_ms;
+		bool found;
+	} cases[] = { { 4, true }, { 500, false } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_new("nodejs", 2, -1, -1);
+		const struct verdict *v;
+
+		fx_thread(f, "node", 165, cases[i].stray_cpu_ms);
+		for (int k = 0; k < 4; k++)
+			fx_thread(f, "node", 174 + 0.3 * k, 1500);
+		v = fx_decide(f);
+		cr_expect_eq(v->pool.kind == POOL_LIBUV, cases[i].found, "stray %g ms: pool kind %d",
+			     cases[i].stray_cpu_ms, v->pool.kind);
+		if (cases[i].found)
+			cr_expect_eq(v->pool.size, 4);
+		free(f);
+	}
+}
