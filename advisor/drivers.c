@@ -54,6 +54,8 @@
 #include "pool.h"
 
 #define WORKER_MIN 0.1 /* share of the busiest thread's cpu + io that makes a worker */
+/* io_uring's workers, named by the kernel after their process: iou-wrk-PID */
+#define IO_WQ_COMM "iou-wrk-"
 /* a busy thread that lived less than this share of the run is brief (see the top) */
 #define BRIEF_MAX 0.5
 
@@ -296,6 +298,8 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 
 			if (!thread_in_window(th, p->duration_ns, from, to))
 				continue;
+			if (strncmp(th->comm, IO_WQ_COMM, strlen(IO_WQ_COMM)))
+				tr->disk_wait += th->blocked_ns[CAUSE_DISK];
 			if (th->stream_ns > tr->stream_max)
 				tr->stream_max = th->stream_ns;
 			if (!tree_add_thread(tr, th, p->duration_ns, t, pool_has_thread(pool, th->tid),
@@ -369,15 +373,25 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 		double avg = p->duration_ns ? (double)p->requests[k].latency.total_ns /
 						      p->duration_ns :
 					      0;
+		/*
+		 * block requests come one per thread blocked on the disk from
+		 * threads that read synchronously (fio's psync jobs, a pool):
+		 * per such thread, not in all; an io_uring submission never
+		 * blocks its thread, whatever its workers do
+		 */
+		double waiting = k == REQ_BLOCK && tr->wall > 0 ? tr->disk_wait / tr->wall : 0;
+		double per = avg / (waiting > 1 ? waiting : 1);
 
-		if (avg > tr->req_in_flight) {
+		if (avg > tr->req_in_flight)
 			tr->req_in_flight = avg;
-			if (avg >= REQ_OVERLAP_MIN)
+		if (per > tr->req_per_waiter) {
+			tr->req_per_waiter = per;
+			if (per >= REQ_OVERLAP_MIN)
 				tr->wait_p50_ns = hist_weighted_median(p->requests[k].latency.slots,
 								       MAX_SLOTS);
 		}
 	}
-	tr->async_io = tr->req_in_flight >= REQ_OVERLAP_MIN;
+	tr->async_io = tr->req_per_waiter >= REQ_OVERLAP_MIN;
 	{
 		for (int c = 0; c < NR_CAUSES; c++)
 			if (CAUSE_IS_IO(c)) {

@@ -32,9 +32,11 @@
 #define EVENT_LOOP_MIN_ACCEPTED 2
 
 /*
- * Average I/O requests in flight that make a program asynchronous already:
- * one at a time averages below 1 (the time between requests), two kept
- * busy average 2.
+ * Average I/O requests in flight, per thread of the tree blocked on the disk
+ * at once (at least 1), that make a program asynchronous already: one at a
+ * time averages below 1 (the time between requests), two kept busy average
+ * 2; four threads each reading synchronously keep four in flight and four
+ * blocked, 1 each.
  */
 #define REQ_OVERLAP_MIN 1.5
 
@@ -116,6 +118,13 @@ struct tree {
 	 * asynchronous already (at least REQ_OVERLAP_MIN: requests overlap)
 	 */
 	double req_in_flight;
+	/*
+	 * the same per thread blocked on the disk (block requests; io_uring's
+	 * per 1), which makes async_io: one request per blocked thread is
+	 * synchronous I/O, however many threads
+	 */
+	double req_per_waiter;
+	double disk_wait; /* disk waits of the threads, io_uring's workers left out */
 	bool async_io;
 	double cpu_used; /* busy cpu / wall: CPUs in use on average */
 	bool event_loop;

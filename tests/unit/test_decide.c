@@ -1553,3 +1553,46 @@ Test(decide, requests_in_flight_make_async_io)
 		free(f);
 	}
 }
+
+/*
+ * Block requests per thread blocked on the disk: four threads reading
+ * synchronously (fio's psync jobs) keep four in flight and are not
+ * asynchronous; one thread with four in flight (libaio) is. At and around
+ * REQ_OVERLAP_MIN per blocked thread.
+ */
+Test(decide, block_requests_per_blocked_thread)
+{
+	static const struct {
+		int threads;
+		double avg; /* block requests in flight on average */
+		bool async;
+	} cases[] = {
+		/* four threads, each blocked 90% of the run: 3.6 blocked at once */
+		{ 4, 3.6, false }, /* 1 each */
+		{ 4, 5.29, false }, /* 1.47 each */
+		{ 4, 5.51, true }, /* 1.53 each */
+		{ 1, 3.6, true }, /* libaio: one thread, 3.6 in flight */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_new(2000, 2, "native");
+		const struct verdict *v;
+
+		for (int k = 0; k < cases[i].threads; k++) {
+			struct thread_profile *th = fx_thread(f, k);
+
+			th->cpu_ns = MS(200);
+			th->blocked_ns[cases[i].threads > 1 ? CAUSE_DISK : CAUSE_OTHER] = MS(1800);
+		}
+		fx_waits(f, CAUSE_DISK, 17, 1000);
+		f->p.requests[REQ_BLOCK].counted = true;
+		f->p.requests[REQ_BLOCK].latency.slots[17] = 1000;
+		f->p.requests[REQ_BLOCK].latency.count = 1000;
+		f->p.requests[REQ_BLOCK].latency.total_ns = (__u64)(cases[i].avg * MS(2000));
+		v = fx_decide(f);
+		cr_expect_eq(!strcmp(v->current_model, "async-io"), cases[i].async,
+			     "%d threads, %.1f in flight: current %s", cases[i].threads, cases[i].avg,
+			     v->current_model);
+		free(f);
+	}
+}
