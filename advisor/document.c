@@ -265,6 +265,70 @@ static void add_time(struct writer *w, struct json_object *root, const struct pr
 	add_causes(w, o, "internal_ns", t.internal_ns);
 }
 
+static void add_str_null(struct writer *w, struct json_object *o, const char *key, const char *s)
+{
+	if (s)
+		add_str(w, o, key, s);
+	else
+		add_null(w, o, key);
+}
+
+static void add_frames(struct writer *w, struct json_object *o, const struct stack_entry *e)
+{
+	struct json_object *arr = add(w, o, "frames", json_object_new_array_ext(e->nr_frames));
+
+	for (size_t k = 0; k < e->nr_frames; k++) {
+		const struct stack_frame *f = &e->frames[k];
+		struct json_object *fo = push(w, arr, json_object_new_object());
+
+		add_str_null(w, fo, "function", f->function);
+		add_str_null(w, fo, "file", f->file);
+		if (f->file && f->line)
+			add_u64(w, fo, "line", f->line);
+		else
+			add_null(w, fo, "line");
+		add_str_null(w, fo, "module", f->module);
+		add_u64(w, fo, "addr", f->addr);
+	}
+}
+
+/*
+ * The stacks of the waits per cause and of the time on CPU; null when they
+ * were not measured (an empty list is a cause with no stack).
+ */
+static void add_stacks(struct writer *w, struct json_object *root, const struct stacks *s)
+{
+	struct json_object *o;
+
+	if (!s->collected) {
+		add_null(w, root, "stacks");
+		return;
+	}
+	o = add(w, root, "stacks", json_object_new_object());
+	for (int c = 0; c <= NR_CAUSES; c++) {
+		const struct stack_list *l = &s->by_cause[c];
+		bool cpu = c == STACKS_CPU;
+		struct json_object *arr = add(w, o, cpu ? "cpu" : cause_names[c],
+					      json_object_new_array_ext(l->nr));
+
+		for (size_t i = 0; i < l->nr; i++) {
+			const struct stack_entry *e = &l->entries[i];
+			struct json_object *eo = push(w, arr, json_object_new_object());
+
+			add_frames(w, eo, e);
+			add_u64(w, eo, cpu ? "cpu_ns" : "wait_ns", e->time_ns);
+			add_u64(w, eo, cpu ? "samples" : "count", e->count);
+			if (!cpu)
+				add_bool(w, eo, "external", e->external);
+			add_bool(w, eo, "truncated", e->truncated);
+		}
+	}
+	add_u64(w, o, "complete", s->complete);
+	add_u64(w, o, "truncated", s->truncated);
+	add_u64(w, o, "unsymbolised", s->unsymbolised);
+	add_u64(w, o, "dropped", s->dropped);
+}
+
 static void add_profile(struct writer *w, struct json_object *root, const struct profile *p)
 {
 	struct json_object *o, *arr;
@@ -346,6 +410,8 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 		add_u64(w, e, "io_ns", b->io_ns);
 		add_u64(w, e, "other_ns", b->other_ns);
 	}
+
+	add_stacks(w, root, &p->stacks);
 }
 
 static const char *model_name(enum model m)

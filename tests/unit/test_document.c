@@ -22,6 +22,7 @@
 #include "advisor/document.h"
 #include "reports/report.h"
 #include "gates_fixture.h"
+#include "stacks_fixture.h"
 
 #define PYTHON "/usr/bin/python3"
 #define MAX_FORMS 16 /* schemas that apply to one value at once */
@@ -106,6 +107,12 @@ static void full_report(struct report *r)
 	p->buckets = calloc(1, sizeof(*p->buckets));
 	cr_assert_not_null(p->buckets);
 	p->buckets[0] = (struct timeline_bucket){ 1000, 0, 0, 999999000 };
+	/* a stack for every cause, on CPU too, one of them hostile */
+	fx_client_stacks(&p->stacks);
+	for (int c = 0; c < NR_CAUSES; c++)
+		if (!p->stacks.by_cause[c].nr)
+			fx_stack_add(&p->stacks, c, fx_hostile, FX_NR(fx_hostile), 1000 + c, 1,
+				     c != CAUSE_LOCK);
 	snprintf(p->runtime, sizeof(p->runtime), "native");
 	snprintf(p->overhead.mode, sizeof(p->overhead.mode), "sched+sockops+syscalls");
 	p->overhead.events = 100;
