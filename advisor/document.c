@@ -474,6 +474,46 @@ static void add_runtime_pool(struct writer *w, struct json_object *verdict,
 	add_bool(w, o, "raise", rp->raise);
 }
 
+/* The call sites behind the drivers (advisor/findings.c), largest first. */
+static void add_findings(struct writer *w, struct json_object *o, const struct verdict *v)
+{
+	size_t nr = v->nr_findings < MAX_FINDINGS ? v->nr_findings : MAX_FINDINGS;
+	struct json_object *arr = add(w, o, "findings", json_object_new_array_ext(nr));
+
+	for (size_t i = 0; i < nr; i++) {
+		const struct finding *f = &v->findings[i];
+		struct json_object *e = push(w, arr, json_object_new_object());
+		int c = f->cause;
+
+		add_str(w, e, "driver", (unsigned int)f->kind < NR_FINDING_KINDS ?
+						 finding_kind_names[f->kind] : "");
+		add_str(w, e, "cause", c == STACKS_CPU ? "cpu" :
+				       (unsigned int)c < NR_CAUSES ? cause_names[c] : "");
+		add_double(w, e, "share", f->share);
+		add_u64(w, e, "time_ns", f->time_ns);
+		add_u64(w, e, "count", f->count);
+		if (f->leaf[0])
+			add_fixed(w, e, "leaf", f->leaf, sizeof(f->leaf));
+		else
+			add_null(w, e, "leaf");
+		if (f->function[0])
+			add_fixed(w, e, "function", f->function, sizeof(f->function));
+		else
+			add_null(w, e, "function");
+		if (f->file[0] && f->line) {
+			add_fixed(w, e, "file", f->file, sizeof(f->file));
+			add_u64(w, e, "line", f->line);
+		} else {
+			add_null(w, e, "file");
+			add_null(w, e, "line");
+		}
+		if (f->module[0])
+			add_fixed(w, e, "module", f->module, sizeof(f->module));
+		else
+			add_null(w, e, "module");
+	}
+}
+
 static void add_verdict(struct writer *w, struct json_object *root, const struct report *r)
 {
 	const struct verdict *v = &r->verdict;
@@ -510,6 +550,7 @@ static void add_verdict(struct writer *w, struct json_object *root, const struct
 	add_fixed(w, o, "speedup_basis", v->speedup_basis, sizeof(v->speedup_basis));
 	add_fixed(w, o, "advice", v->advice, sizeof(v->advice));
 	add_fixed(w, o, "rationale", v->rationale, sizeof(v->rationale));
+	add_findings(w, o, v);
 
 	add_phases(w, o, v);
 

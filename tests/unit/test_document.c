@@ -133,6 +133,14 @@ static void full_report(struct report *r)
 	snprintf(v->speedup_basis, sizeof(v->speedup_basis), "nothing to overlap");
 	snprintf(v->advice, sizeof(v->advice), "none: the program sleeps");
 	snprintf(v->rationale, sizeof(v->rationale), "It slept 97%% of the run.");
+	/* a finding in the program's code, and one with nothing known but its time */
+	v->nr_findings = 2;
+	v->findings[0] = (struct finding){ .kind = FINDING_SLEEP, .cause = CAUSE_SLEEP,
+					   .share = 0.72, .time_ns = 2088000000ULL, .count = 2,
+					   .leaf = "nanosleep", .function = "wait_\"<tick>;\n\xff",
+					   .file = "/src/tick.c", .line = 88, .module = "/usr/bin/srv" };
+	v->findings[1] = (struct finding){ .kind = FINDING_CPU, .cause = STACKS_CPU,
+					   .share = 0.28, .time_ns = 812000000ULL, .count = 81 };
 	/* a start-up and the steady phase it judged */
 	v->phases.nr = 2;
 	v->phases.steady = 1;
