@@ -35,6 +35,8 @@ enum report_format report_format_of(const char *path)
 		return REPORT_JUNIT;
 	if (!strcasecmp(dot, ".md"))
 		return REPORT_MARKDOWN;
+	if (!strcasecmp(dot, ".folded"))
+		return REPORT_FOLDED;
 	return REPORT_UNKNOWN;
 }
 
@@ -49,6 +51,8 @@ static int write_format(FILE *f, enum report_format fmt, const struct json_objec
 		return report_junit_write(f, doc);
 	case REPORT_MARKDOWN:
 		return report_markdown_write(f, doc);
+	case REPORT_FOLDED:
+		return report_folded_write(f, doc);
 	default:
 		return -EINVAL;
 	}

@@ -21,6 +21,7 @@ enum report_format {
 	REPORT_HTML,
 	REPORT_JUNIT, /* .xml */
 	REPORT_MARKDOWN, /* .md */
+	REPORT_FOLDED, /* .folded: folded stacks, for flame graphs */
 	REPORT_UNKNOWN,
 };
 
@@ -32,6 +33,7 @@ int report_json_write(FILE *f, const struct json_object *doc);
 int report_html_write(FILE *f, const struct json_object *doc);
 int report_junit_write(FILE *f, const struct json_object *doc);
 int report_markdown_write(FILE *f, const struct json_object *doc);
+int report_folded_write(FILE *f, const struct json_object *doc);
 
 /* Writes doc to path in the format of its extension; "-" is stdout. */
 int report_write_path(const char *path, const struct json_object *doc);
