@@ -37,6 +37,8 @@ enum report_format report_format_of(const char *path)
 		return REPORT_MARKDOWN;
 	if (!strcasecmp(dot, ".folded"))
 		return REPORT_FOLDED;
+	if (!strcasecmp(dot, ".sarif"))
+		return REPORT_SARIF;
 	return REPORT_UNKNOWN;
 }
 
@@ -53,6 +55,8 @@ static int write_format(FILE *f, enum report_format fmt, const struct json_objec
 		return report_markdown_write(f, doc);
 	case REPORT_FOLDED:
 		return report_folded_write(f, doc);
+	case REPORT_SARIF:
+		return report_sarif_write(f, doc);
 	default:
 		return -EINVAL;
 	}

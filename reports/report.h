@@ -22,6 +22,7 @@ enum report_format {
 	REPORT_JUNIT, /* .xml */
 	REPORT_MARKDOWN, /* .md */
 	REPORT_FOLDED, /* .folded: folded stacks, for flame graphs */
+	REPORT_SARIF, /* .sarif: the findings, SARIF 2.1.0 */
 	REPORT_UNKNOWN,
 };
 
@@ -34,6 +35,7 @@ int report_html_write(FILE *f, const struct json_object *doc);
 int report_junit_write(FILE *f, const struct json_object *doc);
 int report_markdown_write(FILE *f, const struct json_object *doc);
 int report_folded_write(FILE *f, const struct json_object *doc);
+int report_sarif_write(FILE *f, const struct json_object *doc);
 
 /* Writes doc to path in the format of its extension; "-" is stdout. */
 int report_write_path(const char *path, const struct json_object *doc);
