@@ -39,6 +39,10 @@ enum report_format report_format_of(const char *path)
 		return REPORT_FOLDED;
 	if (!strcasecmp(dot, ".sarif"))
 		return REPORT_SARIF;
+	/* the one extension of two parts */
+	if (!strcasecmp(dot, ".gz") && dot - path >= 3 && !strncasecmp(dot - 3, ".pb", 3) &&
+	    (!slash || dot - 3 > slash))
+		return REPORT_PPROF;
 	return REPORT_UNKNOWN;
 }
 
@@ -57,6 +61,8 @@ static int write_format(FILE *f, enum report_format fmt, const struct json_objec
 		return report_folded_write(f, doc);
 	case REPORT_SARIF:
 		return report_sarif_write(f, doc);
+	case REPORT_PPROF:
+		return report_pprof_write(f, doc);
 	default:
 		return -EINVAL;
 	}
