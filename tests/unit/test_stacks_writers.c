@@ -560,3 +560,23 @@ Test(output, stacks_formats_by_extension)
 	cr_expect_eq(report_format_of("a.pb/x.gz"), REPORT_UNKNOWN);
 	cr_expect_eq(report_format_of(".pb.gz"), REPORT_PPROF);
 }
+
+/* ---- Markdown ---- */
+
+Test(markdown, findings_table)
+{
+	struct json_object *doc = stacks_doc(true);
+	char *out = write_to_memory(report_markdown_write, doc, NULL), *table, *end;
+
+	table = strstr(out, "## Findings\n\n| share | time | of | call | in | at |\n");
+	cr_assert_not_null(table, "%s", out);
+	cr_expect_not_null(strstr(table, "| 77% | 720 ms | io net | recv | fetch\\_page | client.c:88 |\n"),
+			   "%s", table);
+	/* the hostile name stays in its cell: every line of the table is a row */
+	end = strstr(table, "\n\n## ");
+	for (char *l = strstr(table, "\n|"); l && (!end || l < end); l = strstr(l + 1, "\n"))
+		if (l[1] && l[1] != '\n' && (!end || l < end))
+			cr_expect_eq(l[1], '|', "a line of the table is not a row: %.40s", l + 1);
+	free(out);
+	json_object_put(doc);
+}
