@@ -580,3 +580,41 @@ Test(markdown, findings_table)
 	free(out);
 	json_object_put(doc);
 }
+
+/* ---- HTML flame graphs ---- */
+
+Test(html_flame, a_graph_per_cause_and_cpu_escaped)
+{
+	struct json_object *doc = stacks_doc(true);
+	char *out = write_to_memory(report_html_write, doc, NULL);
+	char *sec = strstr(out, "<section id=\"flames\">");
+
+	cr_assert_not_null(sec);
+	cr_expect_not_null(strstr(sec, "<figcaption>Waits: net, "));
+	cr_expect_not_null(strstr(sec, "<figcaption>Waits: disk, "));
+	cr_expect_not_null(strstr(sec, "<figcaption>On CPU, "));
+	cr_expect_null(strstr(sec, "<figcaption>Waits: lock"), "no lock stacks, no graph");
+	cr_expect_not_null(strstr(sec, "data-fn=\"fetch_page\"><title>fetch_page: 770 ms"));
+	/* the hostile name: escaped in the attribute, the title and the label */
+	cr_expect_not_null(strstr(sec, "data-fn=\"op&quot;er&lt;ator&gt;;&amp;&#39;x\n"));
+	cr_expect_null(strstr(sec, "<ator>"));
+	cr_expect_null(strstr(sec, "er\"er"));
+	free(out);
+	json_object_put(doc);
+}
+
+Test(html_flame, none_without_stacks)
+{
+	struct json_object *doc;
+	struct report r;
+	char *out;
+
+	fx_report(&r, MODEL_ASYNC, 0.9, 200000000);
+	doc = document_build(&r);
+	cr_assert_not_null(doc);
+	out = write_to_memory(report_html_write, doc, NULL);
+	cr_expect_null(strstr(out, "id=\"flames\""));
+	free(out);
+	json_object_put(doc);
+	report_free(&r);
+}
