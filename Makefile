@@ -43,7 +43,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRC
 DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
 	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
 	chromium iproute2 git libclang-rt-dev libxml2-utils qemu-system-x86 busybox-static cpio kmod e2fsprogs \
-	fio nodejs
+	fio nodejs golang-go
 
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:
@@ -116,6 +116,7 @@ test-unit: $(OUTPUT)/unit-tests
 test-cli: $(BIN) $(WORKLOADS)
 	tests/cli/run.sh $(BIN)
 	tests/cli/gates.sh $(BIN) $(OUTPUT)/workloads
+	tests/cli/stacks.sh $(BIN)
 
 test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \

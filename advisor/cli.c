@@ -57,8 +57,9 @@ void cli_usage(FILE *f, enum command cmd)
 		"\n"
 		"Options:\n"
 		"  -o, --output FILE        write a report; format from the extension: .json, .html,\n"
-		"                           .xml (JUnit), .md (Markdown); '-' is JSON on stdout;\n"
-		"                           repeatable\n"
+		"                           .xml (JUnit), .md (Markdown), .sarif (findings, SARIF\n"
+		"                           2.1.0), .pb.gz (pprof), .folded (folded stacks, ns);\n"
+		"                           '-' is JSON on stdout; repeatable\n"
 		"  -d, --duration SECONDS   stop after this long\n"
 		"  -S, --syscalls           also count every syscall with its latency (costs every\n"
 		"                           process on the machine about +200 to +320 ns a syscall)\n"
@@ -93,7 +94,8 @@ void cli_usage(FILE *f, enum command cmd)
 		"  sudo advisor run --threshold slow_wait_ms=5 -- curl -s http://127.0.0.1:8080/\n"
 		"  sudo advisor run --repeat 5 --expect async --policy ci/policy.json \\\n"
 		"       --baseline ci/baseline.json -o report.json -o gate.xml -o summary.md -- ./load-test\n"
-		"  advisor check --expect async --policy ci/policy.json report.json\n");
+		"  advisor check --expect async --policy ci/policy.json report.json\n"
+		"  advisor report report.json -o findings.sarif -o stacks.pb.gz -o stacks.folded\n");
 	(void)cmd;
 }
 

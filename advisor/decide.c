@@ -492,6 +492,7 @@ int decide_model(const struct profile *p, const struct thresholds *t, struct ver
 	v->gil_wait_share = judged.cpython ? judged.gil_wait_share : NAN;
 	if (!v->phases.nr)
 		v->whole_io_fraction = tr.io_fraction;
+	findings_compute(p, v);
 	rationale_write(&judged, t, &j, v);
 	return 0;
 }

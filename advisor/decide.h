@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "../probes/profile.h"
+#include "findings.h"
 #include "phases.h"
 #include "pool.h"
 #include "thresholds.h"
@@ -73,6 +74,10 @@ struct verdict {
 	char speedup_basis[384];
 	char advice[256]; /* one line: what to do, "from X to Y" */
 	char rationale[1024];
+
+	/* the call sites behind the drivers (findings.c), largest first */
+	size_t nr_findings;
+	struct finding findings[MAX_FINDINGS];
 };
 
 extern const char *const model_names[NR_MODELS];

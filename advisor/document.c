@@ -265,6 +265,70 @@ static void add_time(struct writer *w, struct json_object *root, const struct pr
 	add_causes(w, o, "internal_ns", t.internal_ns);
 }
 
+static void add_str_null(struct writer *w, struct json_object *o, const char *key, const char *s)
+{
+	if (s)
+		add_str(w, o, key, s);
+	else
+		add_null(w, o, key);
+}
+
+static void add_frames(struct writer *w, struct json_object *o, const struct stack_entry *e)
+{
+	struct json_object *arr = add(w, o, "frames", json_object_new_array_ext(e->nr_frames));
+
+	for (size_t k = 0; k < e->nr_frames; k++) {
+		const struct stack_frame *f = &e->frames[k];
+		struct json_object *fo = push(w, arr, json_object_new_object());
+
+		add_str_null(w, fo, "function", f->function);
+		add_str_null(w, fo, "file", f->file);
+		if (f->file && f->line)
+			add_u64(w, fo, "line", f->line);
+		else
+			add_null(w, fo, "line");
+		add_str_null(w, fo, "module", f->module);
+		add_u64(w, fo, "addr", f->addr);
+	}
+}
+
+/*
+ * The stacks of the waits per cause and of the time on CPU; null when they
+ * were not measured (an empty list is a cause with no stack).
+ */
+static void add_stacks(struct writer *w, struct json_object *root, const struct stacks *s)
+{
+	struct json_object *o;
+
+	if (!s->collected) {
+		add_null(w, root, "stacks");
+		return;
+	}
+	o = add(w, root, "stacks", json_object_new_object());
+	for (int c = 0; c <= NR_CAUSES; c++) {
+		const struct stack_list *l = &s->by_cause[c];
+		bool cpu = c == STACKS_CPU;
+		struct json_object *arr = add(w, o, cpu ? "cpu" : cause_names[c],
+					      json_object_new_array_ext(l->nr));
+
+		for (size_t i = 0; i < l->nr; i++) {
+			const struct stack_entry *e = &l->entries[i];
+			struct json_object *eo = push(w, arr, json_object_new_object());
+
+			add_frames(w, eo, e);
+			add_u64(w, eo, cpu ? "cpu_ns" : "wait_ns", e->time_ns);
+			add_u64(w, eo, cpu ? "samples" : "count", e->count);
+			if (!cpu)
+				add_bool(w, eo, "external", e->external);
+			add_bool(w, eo, "truncated", e->truncated);
+		}
+	}
+	add_u64(w, o, "complete", s->complete);
+	add_u64(w, o, "truncated", s->truncated);
+	add_u64(w, o, "unsymbolised", s->unsymbolised);
+	add_u64(w, o, "dropped", s->dropped);
+}
+
 static void add_profile(struct writer *w, struct json_object *root, const struct profile *p)
 {
 	struct json_object *o, *arr;
@@ -346,6 +410,8 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 		add_u64(w, e, "io_ns", b->io_ns);
 		add_u64(w, e, "other_ns", b->other_ns);
 	}
+
+	add_stacks(w, root, &p->stacks);
 }
 
 static const char *model_name(enum model m)
@@ -408,6 +474,46 @@ static void add_runtime_pool(struct writer *w, struct json_object *verdict,
 	add_bool(w, o, "raise", rp->raise);
 }
 
+/* The call sites behind the drivers (advisor/findings.c), largest first. */
+static void add_findings(struct writer *w, struct json_object *o, const struct verdict *v)
+{
+	size_t nr = v->nr_findings < MAX_FINDINGS ? v->nr_findings : MAX_FINDINGS;
+	struct json_object *arr = add(w, o, "findings", json_object_new_array_ext(nr));
+
+	for (size_t i = 0; i < nr; i++) {
+		const struct finding *f = &v->findings[i];
+		struct json_object *e = push(w, arr, json_object_new_object());
+		int c = f->cause;
+
+		add_str(w, e, "driver", (unsigned int)f->kind < NR_FINDING_KINDS ?
+						 finding_kind_names[f->kind] : "");
+		add_str(w, e, "cause", c == STACKS_CPU ? "cpu" :
+				       (unsigned int)c < NR_CAUSES ? cause_names[c] : "");
+		add_double(w, e, "share", f->share);
+		add_u64(w, e, "time_ns", f->time_ns);
+		add_u64(w, e, "count", f->count);
+		if (f->leaf[0])
+			add_fixed(w, e, "leaf", f->leaf, sizeof(f->leaf));
+		else
+			add_null(w, e, "leaf");
+		if (f->function[0])
+			add_fixed(w, e, "function", f->function, sizeof(f->function));
+		else
+			add_null(w, e, "function");
+		if (f->file[0] && f->line) {
+			add_fixed(w, e, "file", f->file, sizeof(f->file));
+			add_u64(w, e, "line", f->line);
+		} else {
+			add_null(w, e, "file");
+			add_null(w, e, "line");
+		}
+		if (f->module[0])
+			add_fixed(w, e, "module", f->module, sizeof(f->module));
+		else
+			add_null(w, e, "module");
+	}
+}
+
 static void add_verdict(struct writer *w, struct json_object *root, const struct report *r)
 {
 	const struct verdict *v = &r->verdict;
@@ -444,6 +550,7 @@ static void add_verdict(struct writer *w, struct json_object *root, const struct
 	add_fixed(w, o, "speedup_basis", v->speedup_basis, sizeof(v->speedup_basis));
 	add_fixed(w, o, "advice", v->advice, sizeof(v->advice));
 	add_fixed(w, o, "rationale", v->rationale, sizeof(v->rationale));
+	add_findings(w, o, v);
 
 	add_phases(w, o, v);
 

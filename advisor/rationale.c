@@ -620,6 +620,43 @@ static void write_tree(const struct tree *tr, const struct thresholds *t, const 
 			gain_words(tr, j, v, gain, sizeof(gain)));
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * The first finding in a sentence: "72% of the external net wait is in recv
+ * called from fetch_page (client.c:88)."
+ */
+static void write_finding(struct verdict *v)
+{
+	const struct finding *f = &v->findings[0];
+	const char *cause = f->cause == STACKS_CPU ? "cpu" : cause_names[f->cause];
+	char what[64], where[512];
+
+	if (f->kind == FINDING_CPU)
+		snprintf(what, sizeof(what), "the time on CPU");
+	else
+		snprintf(what, sizeof(what), "the %s%s wait", f->kind == FINDING_IO ? "external " : "",
+			 cause);
+	if (!f->function[0])
+		snprintf(where, sizeof(where), "code without symbols%s%s",
+			 f->module[0] ? " in " : "", base_name(f->module));
+	else if (f->leaf[0] && strcmp(f->leaf, f->function))
+		snprintf(where, sizeof(where), "%s called from %s", f->leaf, f->function);
+	else
+		snprintf(where, sizeof(where), "%s", f->function);
+	if (f->file[0])
+		appendf(v->rationale, sizeof(v->rationale), " %.0f%% of %s is in %s (%s:%u).",
+			pct(f->share), what, where, base_name(f->file), f->line);
+	else
+		appendf(v->rationale, sizeof(v->rationale), " %.0f%% of %s is in %s.", pct(f->share),
+			what, where);
+}
+
 void rationale_write(const struct tree *tr, const struct thresholds *t, const struct judgement *j,
 		     struct verdict *v)
 {
@@ -636,4 +673,6 @@ void rationale_write(const struct tree *tr, const struct thresholds *t, const st
 		v->rationale[--len] = '\0';
 	if (j->by == JUDGED_TREE)
 		write_pool_rationale(v);
+	if (v->nr_findings)
+		write_finding(v);
 }

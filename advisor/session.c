@@ -341,7 +341,7 @@ int session_check_outputs(const struct options *o, enum failure *fail)
 			}
 		if (report_format_of(o->outputs[i]) == REPORT_UNKNOWN) {
 			fprintf(stderr,
-				"advisor: %s: unknown report format (use .json, .html, .xml, .md or -)\n",
+				"advisor: %s: unknown report format (use .json, .html, .xml, .md, .sarif, .pb.gz, .folded or -)\n",
 				o->outputs[i]);
 			*fail = FAILURE_USAGE;
 			return -EINVAL;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -145,4 +146,25 @@ __u64 doc_io_ns(const struct json_object *o)
 		if (CAUSE_IS_IO(c) && all[c] > internal[c])
 			io += all[c] - internal[c];
 	return io;
+}
+
+const char *const doc_stack_kinds[DOC_NR_STACK_KINDS] = { "net",   "disk", "poll", "lock", "sleep",
+							  "child", "ipc",  "other", "cpu" };
+
+__u64 doc_stack_time(const struct json_object *entry)
+{
+	return doc_get(entry, "cpu_ns") ? doc_u64(entry, "cpu_ns") : doc_u64(entry, "wait_ns");
+}
+
+const char *doc_frame_name(const struct json_object *frame, char *buf, size_t len)
+{
+	const char *fn = doc_str(frame, "function"), *mod = doc_str(frame, "module");
+	const char *slash = strrchr(mod, '/');
+
+	if (fn[0])
+		return fn;
+	if (!mod[0])
+		return "[unknown]";
+	snprintf(buf, len, "[%s]", slash ? slash + 1 : mod);
+	return buf;
 }

@@ -79,4 +79,21 @@ void doc_causes(const struct json_object *o, const char *path, __u64 out[NR_CAUS
  */
 __u64 doc_io_ns(const struct json_object *o);
 
+/*
+ * The lists of the stacks section (stacks.<kind>), in the order the report
+ * writes them: the eight causes, then "cpu" (STACKS_CPU in probes/profile.h).
+ */
+#define DOC_NR_STACK_KINDS (NR_CAUSES + 1)
+#define DOC_STACK_CPU NR_CAUSES
+extern const char *const doc_stack_kinds[DOC_NR_STACK_KINDS];
+
+/* A stack entry's time: wait_ns, or cpu_ns for an on-CPU stack. */
+__u64 doc_stack_time(const struct json_object *entry);
+
+/*
+ * A frame's name to show: its function, else "[" the module's file name "]",
+ * else "[unknown]". Borrowed from the tree or written into buf.
+ */
+const char *doc_frame_name(const struct json_object *frame, char *buf, size_t len);
+
 #endif /* ADVISOR_REPORTS_DOC_H */

@@ -237,6 +237,9 @@ int report_html_write(FILE *f, const struct json_object *doc)
 		return err;
 	html_write_syscalls(f, doc);
 	html_write_connections(f, doc);
+	err = html_write_flames(f, doc);
+	if (err)
+		return err;
 	write_facts(f, doc);
 	fputs("</main>\n<footer><div class=\"wrap\">Made by advisor " ADVISOR_VERSION
 	      ". This page is self-contained: it loads nothing from the network.</div></footer>\n",

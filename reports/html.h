@@ -54,6 +54,8 @@ void html_write_syscalls(FILE *f, const struct json_object *doc);
 
 /* (7) The connections. */
 void html_write_connections(FILE *f, const struct json_object *doc);
+/* The flame graphs of the stacks section (html_flame.c); nothing without stacks; -ENOMEM. */
+int html_write_flames(FILE *f, const struct json_object *doc);
 
 /* ---- text pieces (html_text.c) ---- */
 

@@ -10,7 +10,8 @@
 #include "html.h"
 
 /*
- * The only script: sorts a table by a header click. The CSP below allows
+ * The only script: sorts a table by a header click, and highlights the
+ * flame graphs' boxes whose function matches the search field. The CSP below allows
  * exactly this text by its SHA-256 (base64); change both together, the
  * browser test (tests/browser/check_page.sh) checks that they match.
  */
@@ -29,8 +30,14 @@ const char html_sort_js[] =
 	"}).forEach(function(r){b.appendChild(r);});}"
 	"th.addEventListener('click',go);"
 	"th.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){"
-	"e.preventDefault();go();}});});";
-#define SORT_JS_SHA256 "FtQFVMTPVKpN7kY2nZoJIlgZ6KKcvak4+KiSYkLHzZo="
+	"e.preventDefault();go();}});});"
+	"var q=document.getElementById('flame-q');"
+	"if(q){q.hidden=false;q.addEventListener('input',function(){"
+	"var s=q.value.toLowerCase();"
+	"document.querySelectorAll('g.fl').forEach(function(g){"
+	"g.classList.toggle('hit',s!==''&&g.getAttribute('data-fn').toLowerCase().indexOf(s)>=0);"
+	"});});}";
+#define SORT_JS_SHA256 "cRYNn/xNiqp9kdn5BWV2AdwVl3YLPXPRuhbuyrfHKtk="
 
 const char html_csp[] = "default-src 'none'; style-src 'unsafe-inline'; "
 			"script-src 'sha256-" SORT_JS_SHA256 "'; img-src data:; base-uri 'none'; "

@@ -226,6 +226,44 @@ static void put_phases(FILE *f, const struct json_object *doc)
 	fputc('\n', f);
 }
 
+/* The findings: where the drivers' time is in the code, as a short table. */
+static void put_findings(FILE *f, const struct json_object *doc)
+{
+	size_t n = doc_len(doc, "verdict.findings");
+	char a[FMT_LEN], b[FMT_LEN];
+
+	if (!n)
+		return;
+	fputs("## Findings\n\n| share | time | of | call | in | at |\n|---|---|---|---|---|---|\n", f);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *fd = doc_at(doc, "verdict.findings", i);
+		const char *file = doc_str(fd, "file"), *slash = strrchr(file, '/');
+
+		fprintf(f, "| %s | %s | ", fmt_pct(a, sizeof(a), doc_double(fd, "share")),
+			fmt_ns(b, sizeof(b), (double)doc_u64(fd, "time_ns")));
+		md(f, doc_str(fd, "driver"));
+		if (strcmp(doc_str(fd, "driver"), doc_str(fd, "cause"))) {
+			fputc(' ', f);
+			md(f, doc_str(fd, "cause"));
+		}
+		fputs(" | ", f);
+		md(f, doc_str(fd, "leaf")[0] ? doc_str(fd, "leaf") : "?");
+		fputs(" | ", f);
+		md(f, doc_str(fd, "function")[0] ? doc_str(fd, "function") : "?");
+		fputs(" | ", f);
+		if (file[0]) {
+			md(f, slash ? slash + 1 : file);
+			fprintf(f, ":%lld", doc_int(fd, "line", 0));
+		} else {
+			const char *mod = doc_str(fd, "module"), *ms = strrchr(mod, '/');
+
+			md(f, ms ? ms + 1 : mod);
+		}
+		fputs(" |\n", f);
+	}
+	fputc('\n', f);
+}
+
 static const char *result_of(const struct json_object *rule)
 {
 	return doc_bool(rule, "passed") ? "pass" : "**FAIL**";
@@ -341,6 +379,7 @@ int report_markdown_write(FILE *f, const struct json_object *doc)
 	put_verdict(f, doc);
 	put_drivers(f, doc);
 	put_phases(f, doc);
+	put_findings(f, doc);
 	put_gates(f, doc);
 	return ferror(f) ? -EIO : 0;
 }

@@ -35,6 +35,14 @@ enum report_format report_format_of(const char *path)
 		return REPORT_JUNIT;
 	if (!strcasecmp(dot, ".md"))
 		return REPORT_MARKDOWN;
+	if (!strcasecmp(dot, ".folded"))
+		return REPORT_FOLDED;
+	if (!strcasecmp(dot, ".sarif"))
+		return REPORT_SARIF;
+	/* the one extension of two parts */
+	if (!strcasecmp(dot, ".gz") && dot - path >= 3 && !strncasecmp(dot - 3, ".pb", 3) &&
+	    (!slash || dot - 3 > slash))
+		return REPORT_PPROF;
 	return REPORT_UNKNOWN;
 }
 
@@ -49,6 +57,12 @@ static int write_format(FILE *f, enum report_format fmt, const struct json_objec
 		return report_junit_write(f, doc);
 	case REPORT_MARKDOWN:
 		return report_markdown_write(f, doc);
+	case REPORT_FOLDED:
+		return report_folded_write(f, doc);
+	case REPORT_SARIF:
+		return report_sarif_write(f, doc);
+	case REPORT_PPROF:
+		return report_pprof_write(f, doc);
 	default:
 		return -EINVAL;
 	}

@@ -21,6 +21,9 @@ enum report_format {
 	REPORT_HTML,
 	REPORT_JUNIT, /* .xml */
 	REPORT_MARKDOWN, /* .md */
+	REPORT_FOLDED, /* .folded: folded stacks, for flame graphs */
+	REPORT_SARIF, /* .sarif: the findings, SARIF 2.1.0 */
+	REPORT_PPROF, /* .pb.gz: the stacks as a gzipped pprof profile */
 	REPORT_UNKNOWN,
 };
 
@@ -32,6 +35,9 @@ int report_json_write(FILE *f, const struct json_object *doc);
 int report_html_write(FILE *f, const struct json_object *doc);
 int report_junit_write(FILE *f, const struct json_object *doc);
 int report_markdown_write(FILE *f, const struct json_object *doc);
+int report_folded_write(FILE *f, const struct json_object *doc);
+int report_sarif_write(FILE *f, const struct json_object *doc);
+int report_pprof_write(FILE *f, const struct json_object *doc);
 
 /* Writes doc to path in the format of its extension; "-" is stdout. */
 int report_write_path(const char *path, const struct json_object *doc);

@@ -22,6 +22,7 @@
 #include "advisor/document.h"
 #include "reports/report.h"
 #include "gates_fixture.h"
+#include "stacks_fixture.h"
 
 #define PYTHON "/usr/bin/python3"
 #define MAX_FORMS 16 /* schemas that apply to one value at once */
@@ -106,6 +107,12 @@ static void full_report(struct report *r)
 	p->buckets = calloc(1, sizeof(*p->buckets));
 	cr_assert_not_null(p->buckets);
 	p->buckets[0] = (struct timeline_bucket){ 1000, 0, 0, 999999000 };
+	/* a stack for every cause, on CPU too, one of them hostile */
+	fx_client_stacks(&p->stacks);
+	for (int c = 0; c < NR_CAUSES; c++)
+		if (!p->stacks.by_cause[c].nr)
+			fx_stack_add(&p->stacks, c, fx_hostile, FX_NR(fx_hostile), 1000 + c, 1,
+				     c != CAUSE_LOCK);
 	snprintf(p->runtime, sizeof(p->runtime), "native");
 	snprintf(p->overhead.mode, sizeof(p->overhead.mode), "sched+sockops+syscalls");
 	p->overhead.events = 100;
@@ -126,6 +133,14 @@ static void full_report(struct report *r)
 	snprintf(v->speedup_basis, sizeof(v->speedup_basis), "nothing to overlap");
 	snprintf(v->advice, sizeof(v->advice), "none: the program sleeps");
 	snprintf(v->rationale, sizeof(v->rationale), "It slept 97%% of the run.");
+	/* a finding in the program's code, and one with nothing known but its time */
+	v->nr_findings = 2;
+	v->findings[0] = (struct finding){ .kind = FINDING_SLEEP, .cause = CAUSE_SLEEP,
+					   .share = 0.72, .time_ns = 2088000000ULL, .count = 2,
+					   .leaf = "nanosleep", .function = "wait_\"<tick>;\n\xff",
+					   .file = "/src/tick.c", .line = 88, .module = "/usr/bin/srv" };
+	v->findings[1] = (struct finding){ .kind = FINDING_CPU, .cause = STACKS_CPU,
+					   .share = 0.28, .time_ns = 812000000ULL, .count = 81 };
 	/* a start-up and the steady phase it judged */
 	v->phases.nr = 2;
 	v->phases.steady = 1;

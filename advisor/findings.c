@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The findings: which code the verdict's drivers come from. The stacks the
+ * verdict's time was measured at are taken by their location (the first
+ * frame in the program's own code: the innermost one with a file and line
+ * from the debug info, as libc without its debug package has none), and the
+ * innermost named frame (the call that waited, or ran). Stacks with the same
+ * location and call are one call site; the largest sites are the findings,
+ * each with its share of its cause's time of that kind in the stacks (the
+ * stacks' own total, so shares add up to at most 1 even when some stacks
+ * were dropped).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decide.h"
+#include "findings.h"
+
+const char *const finding_kind_names[NR_FINDING_KINDS] = {
+	[FINDING_IO] = "io",	   [FINDING_CPU] = "cpu",     [FINDING_LOCK] = "lock",
+	[FINDING_SLEEP] = "sleep", [FINDING_CHILD] = "child",
+};
+
+struct site {
+	int cause;
+	const char *leaf; /* may be NULL */
+	const struct stack_frame *loc; /* NULL for a stack without frames */
+	__u64 time_ns, count;
+};
+
+static int str_cmp(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Orders sites by what makes them one call site. */
+static int site_key_cmp(const void *pa, const void *pb)
+{
+	const struct site *a = pa, *b = pb;
+	static const struct stack_frame none;
+	const struct stack_frame *fa = a->loc ? a->loc : &none, *fb = b->loc ? b->loc : &none;
+	int d;
+
+	if (a->cause != b->cause)
+		return a->cause < b->cause ? -1 : 1;
+	if ((d = str_cmp(a->leaf, b->leaf)) || (d = str_cmp(fa->function, fb->function)) ||
+	    (d = str_cmp(fa->file, fb->file)))
+		return d;
+	if (fa->line != fb->line)
+		return fa->line < fb->line ? -1 : 1;
+	return str_cmp(fa->module, fb->module);
+}
+
+/* Largest first; equal times in key order, so the result never depends on qsort. */
+static int site_time_cmp(const void *pa, const void *pb)
+{
+	const struct site *a = pa, *b = pb;
+
+	if (a->time_ns != b->time_ns)
+		return a->time_ns > b->time_ns ? -1 : 1;
+	return site_key_cmp(pa, pb);
+}
+
+static void site_of(const struct stack_entry *e, int cause, struct site *s)
+{
+	const struct stack_frame *named = NULL;
+
+	memset(s, 0, sizeof(*s));
+	s->cause = cause;
+	s->time_ns = e->time_ns;
+	s->count = e->count;
+	for (size_t k = 0; k < e->nr_frames; k++) {
+		const struct stack_frame *f = &e->frames[k];
+
+		if (!named && f->function && f->function[0])
+			named = f;
+		if (!s->loc && f->file && f->file[0] && f->line)
+			s->loc = f;
+	}
+	s->leaf = named ? named->function : NULL;
+	if (!s->loc)
+		s->loc = named ? named : (e->nr_frames ? &e->frames[0] : NULL);
+}
+
+/* Which causes' stacks, and of those which, explain v's verdict. */
+static bool kind_of(const struct verdict *v, enum finding_kind *kind)
+{
+	switch (v->model) {
+	case MODEL_ASYNC:
+	case MODEL_MULTITHREADING:
+		*kind = FINDING_IO;
+		return true;
+	case MODEL_MULTIPROCESSING:
+		*kind = FINDING_CPU;
+		return true;
+	default:
+		break;
+	}
+	if (!strcmp(v->inconclusive_reason, "locks"))
+		*kind = FINDING_LOCK;
+	else if (!strcmp(v->inconclusive_reason, "asleep"))
+		*kind = FINDING_SLEEP;
+	else if (!strcmp(v->inconclusive_reason, "children"))
+		*kind = FINDING_CHILD;
+	else
+		return false;
+	return true;
+}
+
+static bool counts(enum finding_kind kind, int cause, const struct stack_entry *e)
+{
+	switch (kind) {
+	case FINDING_IO:
+		return CAUSE_IS_IO(cause) && e->external;
+	case FINDING_CPU:
+		return cause == STACKS_CPU;
+	case FINDING_LOCK:
+		return cause == CAUSE_LOCK;
+	case FINDING_SLEEP:
+		return cause == CAUSE_SLEEP;
+	case FINDING_CHILD:
+		return cause == CAUSE_CHILD;
+	default:
+		return false;
+	}
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+void findings_compute(const struct profile *p, struct verdict *v)
+{
+	const struct stacks *st = &p->stacks;
+	__u64 total[NR_CAUSES + 1] = { 0 };
+	enum finding_kind kind;
+	struct site *sites;
+	size_t n = 0, m = 0;
+
+	v->nr_findings = 0;
+	if (!st->collected || !kind_of(v, &kind))
+		return;
+	for (int c = 0; c <= NR_CAUSES; c++)
+		for (size_t i = 0; i < st->by_cause[c].nr; i++)
+			n += counts(kind, c, &st->by_cause[c].entries[i]);
+	if (!n)
+		return;
+	sites = calloc(n, sizeof(*sites));
+	if (!sites)
+		return; /* no findings: the verdict stands without them */
+	n = 0;
+	for (int c = 0; c <= NR_CAUSES; c++) {
+		for (size_t i = 0; i < st->by_cause[c].nr; i++) {
+			const struct stack_entry *e = &st->by_cause[c].entries[i];
+
+			if (!counts(kind, c, e))
+				continue;
+			site_of(e, c, &sites[n++]);
+			total[c] += e->time_ns;
+		}
+	}
+
+	/* one call site for the stacks that reach the same location with the same call */
+	qsort(sites, n, sizeof(*sites), site_key_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (m && !site_key_cmp(&sites[m - 1], &sites[i])) {
+			sites[m - 1].time_ns += sites[i].time_ns;
+			sites[m - 1].count += sites[i].count;
+		} else {
+			sites[m++] = sites[i];
+		}
+	}
+	qsort(sites, m, sizeof(*sites), site_time_cmp);
+
+	for (size_t i = 0; i < m && v->nr_findings < MAX_FINDINGS; i++) {
+		const struct site *s = &sites[i];
+		struct finding *f;
+
+		if (!s->time_ns)
+			break;
+		f = &v->findings[v->nr_findings++];
+		memset(f, 0, sizeof(*f));
+		f->kind = kind;
+		f->cause = s->cause;
+		f->share = total[s->cause] ? (double)s->time_ns / total[s->cause] : 0;
+		f->time_ns = s->time_ns;
+		f->count = s->count;
+		copy(f->leaf, sizeof(f->leaf), s->leaf);
+		if (s->loc) {
+			copy(f->function, sizeof(f->function), s->loc->function);
+			copy(f->module, sizeof(f->module), s->loc->module);
+			if (s->loc->file && s->loc->file[0] && s->loc->line) {
+				copy(f->file, sizeof(f->file), s->loc->file);
+				f->line = s->loc->line;
+			}
+		}
+	}
+	free(sites);
+}
