@@ -15,10 +15,10 @@
  *              the wait for children is longer than all of that together
  *              (a traced child's own life mirrors its parent's wait, so
  *              `sh -c 'sleep 1'` is asleep, not children). With no wait
- *              at all: too-short when the tree did under 1 ms of cpu + io,
+ *              at all: too-short when the tree did under 10 ms of cpu + io,
  *              else idle. A `make` whose compilers are busy is not idle:
  *              the compilers are threads of the tree.
- *   too-short  the whole tree did less than 1 ms of cpu + io.
+ *   too-short  the whole tree did less than 10 ms of cpu + io.
  *   locks      lock_share >= 0.5: the work-weighted share of busy threads'
  *              time spent in lock waits, each thread weighing its lock /
  *              (work + lock) by its work. Idle pool threads parked on a
@@ -97,7 +97,13 @@
  * ended in I/O: a server with no client, a reader of input that never came.
  */
 #define IDLE_OPEN_MIN 0.5
-#define LITTLE_WORK_NS 1e6 /* less cpu + io in the whole tree: too-short */
+/*
+ * less cpu + io in the whole tree: too-short. The start of the target (the
+ * fork before its exec, on the target's account) alone takes 5 to 7 ms of
+ * CPU here: /bin/true, stretched past min_duration_ms by a busy machine,
+ * read as a CPU-bound program at 1 ms
+ */
+#define LITTLE_WORK_NS 10e6
 #define RUN_FULL_NS 1e9 /* runs this long get full run-length confidence */
 #define RUN_LOW_NS 1e7 /* where the run-length factor bottoms out at 0.5 */
 #define FITS_CPU_SHARE 0.9 /* CPU-bound work using this share of CPUs fits */

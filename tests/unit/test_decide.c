@@ -364,13 +364,13 @@ Test(decide, inconclusive_too_short)
 
 Test(decide, inconclusive_too_little_work)
 {
-	/* busy on its own terms, but under 1 ms of cpu + io in all */
-	struct fixture *f = fx_new(20, 2, "native");
+	/* busy on its own terms, but under 10 ms of cpu + io in all (/bin/true: 6 ms) */
+	struct fixture *f = fx_new(25, 2, "native");
 	struct thread_profile *th = fx_thread(f, 0);
 	const struct verdict *v;
 
-	th->cpu_ns = MS(0.5);
-	th->runq_preempt_ns = MS(5);
+	th->cpu_ns = MS(6);
+	th->runq_preempt_ns = MS(15);
 	v = fx_decide(f);
 	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
 	cr_expect_str_eq(v->inconclusive_reason, "too-short");
@@ -1294,7 +1294,7 @@ Test(decide, sentences_quote_durations_like_the_reports)
 	f->procs[0].threads[0].runq_preempt_ns = MS(5);
 	v = fx_decide(f);
 	cr_expect_str_eq(v->inconclusive_reason, "too-short");
-	cr_expect(strstr(v->rationale, "for only 500 \u00b5s, under the 1 ms needed"), "%s",
+	cr_expect(strstr(v->rationale, "for only 500 \u00b5s, under the 10 ms needed"), "%s",
 		  v->rationale);
 	free(f);
 
