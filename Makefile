@@ -11,7 +11,7 @@ DESTDIR ?=
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
-LIBS_PC := libbpf libelf zlib json-c libseccomp
+LIBS_PC := libbpf libelf libdw zlib json-c libseccomp
 VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 WERROR := $(if $(filter true,$(CI)),-Werror,)
@@ -40,7 +40,7 @@ INTEG_SRCS := $(wildcard tests/integration/*.c)
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRCS))
 
-DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
+DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
 	chromium iproute2 git libclang-rt-dev libxml2-utils qemu-system-x86 busybox-static cpio kmod e2fsprogs \
 	fio nodejs
