@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * --stacks: loader of the on-CPU sampler (bpf/stacks.bpf.c) and reader of
+ * the stack maps it shares with the scheduler probes, symbolised into the
+ * profile's stacks (probes/profile.h).
+ *
+ * The tree's processes may be gone when the run ends, and their address
+ * spaces with them. Each process's mappings are read from /proc/PID/maps
+ * the first time the kernel shows one of its stacks (the BPF side notes it
+ * in stack_procs; the session's 100 ms ticks call probe_stacks_drain()),
+ * and kept as text; at the end libdwfl reads the mapped files again from
+ * the paths in it. Reading the mappings is cheap and one per process,
+ * where symbolising while the process lives would cost the run the whole
+ * work of libdwfl (debug info included) while it measures. A process that
+ * shows its first stack and exits within one tick, or that execs after its
+ * first stack, is symbolised from what /proc shows at the end, if anything.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "probes.h"
+#include "stacks.skel.h"
+#include "symbols.h"
+
+/* 99 Hz: off the kernel's tick rates (100, 250, 1000), so samples do not lock step with it */
+#define SAMPLE_HZ 99
+#define SAMPLE_PERIOD_NS (1000000000ULL / SAMPLE_HZ)
+/* entries kept per cause in the profile: the rest are counted as dropped */
+#define STACKS_KEPT 64
+/* mappings kept: processes past this many are symbolised from /proc at the end, if alive */
+#define MAX_MAPPED_PROCS 4096
+#define MAPS_MAX_BYTES (1 << 20)
+
+struct proc_maps {
+	__u32 tgid;
+	char *maps; /* the file-backed lines of /proc/PID/maps */
+};
+
+struct probe_stacks {
+	struct stacks_bpf *skel;
+	int nr_events;
+	int *event_fds;
+	struct bpf_link **links;
+	struct proc_maps *procs;
+	size_t nr_procs, cap_procs;
+};
+
+static int perf_event_open_cpu(int cpu)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = SAMPLE_PERIOD_NS,
+	};
+
+	return syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+static int reuse(struct bpf_map *m, const struct probe_sched *sched, char *err, size_t errlen)
+{
+	int fd = probe_sched_map_fd(sched, bpf_map__name(m));
+	int e = fd < 0 ? fd : bpf_map__reuse_fd(m, fd);
+
+	if (e)
+		snprintf(err, errlen, "cannot share the map %s: %s", bpf_map__name(m),
+			 strerror(-e));
+	return e;
+}
+
+int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched, char *err,
+		      size_t errlen)
+{
+	struct probe_stacks *st = calloc(1, sizeof(*st));
+	int ncpus = libbpf_num_possible_cpus(), e;
+
+	if (!st)
+		return -ENOMEM;
+	st->skel = stacks_bpf__open();
+	if (!st->skel) {
+		e = -errno;
+		snprintf(err, errlen, "cannot open stack probe: %s", strerror(-e));
+		goto out_free;
+	}
+	st->skel->rodata->stacks_on = true;
+	st->skel->rodata->sample_period_ns = SAMPLE_PERIOD_NS;
+	if ((e = reuse(st->skel->maps.tree, sched, err, errlen)) ||
+	    (e = reuse(st->skel->maps.stack_traces, sched, err, errlen)) ||
+	    (e = reuse(st->skel->maps.stack_times, sched, err, errlen)) ||
+	    (e = reuse(st->skel->maps.stack_samples, sched, err, errlen)) ||
+	    (e = reuse(st->skel->maps.stack_procs, sched, err, errlen)) ||
+	    (e = reuse(st->skel->maps.stack_drops, sched, err, errlen)))
+		goto out_destroy;
+	e = stacks_bpf__load(st->skel);
+	if (e) {
+		snprintf(err, errlen, "cannot load stack probe: %s", strerror(-e));
+		goto out_destroy;
+	}
+	st->event_fds = calloc(ncpus, sizeof(*st->event_fds));
+	st->links = calloc(ncpus, sizeof(*st->links));
+	if (!st->event_fds || !st->links) {
+		e = -ENOMEM;
+		goto out_close;
+	}
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		int fd = perf_event_open_cpu(cpu);
+
+		if (fd < 0) {
+			if (errno == ENODEV)
+				continue; /* a possible CPU that is not online */
+			e = -errno;
+			snprintf(err, errlen, "cannot open the cpu-clock sampler on CPU %d: %s", cpu,
+				 strerror(-e));
+			goto out_close;
+		}
+		st->event_fds[st->nr_events] = fd;
+		st->links[st->nr_events] =
+			bpf_program__attach_perf_event(st->skel->progs.on_cpu_sample, fd);
+		st->nr_events++;
+		if (!st->links[st->nr_events - 1]) {
+			e = -errno;
+			snprintf(err, errlen, "cannot attach the cpu-clock sampler: %s",
+				 strerror(-e));
+			goto out_close;
+		}
+	}
+	*out = st;
+	return 0;
+
+out_close:
+	probe_stacks_destroy(st);
+	return e;
+out_destroy:
+	stacks_bpf__destroy(st->skel);
+out_free:
+	free(st);
+	return e ? e : -EINVAL;
+}
+
+void probe_stacks_destroy(struct probe_stacks *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < st->nr_events; i++) {
+		bpf_link__destroy(st->links[i]);
+		close(st->event_fds[i]);
+	}
+	free(st->links);
+	free(st->event_fds);
+	stacks_bpf__destroy(st->skel);
+	for (size_t i = 0; i < st->nr_procs; i++)
+		free(st->procs[i].maps);
+	free(st->procs);
+	free(st);
+}
+
+/* The lines of /proc/PID/maps that name a file (or the vDSO): what libdwfl reports. */
+static char *maps_read(__u32 tgid)
+{
+	char path[64], line[4096];
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/maps", tgid);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		size_t l = strlen(line);
+
+		if (!strchr(line, '/') && !strstr(line, "[vdso]"))
+			continue;
+		if (len + l + 1 > MAPS_MAX_BYTES)
+			break;
+		if (len + l + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			n = realloc(buf, cap);
+			if (!n)
+				break;
+			buf = n;
+		}
+		memcpy(buf + len, line, l + 1);
+		len += l;
+	}
+	fclose(f);
+	return buf;
+}
+
+static const struct proc_maps *maps_find(const struct probe_stacks *st, __u32 tgid)
+{
+	for (size_t i = st->nr_procs; i-- > 0;)
+		if (st->procs[i].tgid == tgid)
+			return &st->procs[i];
+	return NULL;
+}
+
+static void maps_keep(struct probe_stacks *st, __u32 tgid)
+{
+	struct proc_maps *n;
+	char *maps;
+
+	if (maps_find(st, tgid) || st->nr_procs == MAX_MAPPED_PROCS)
+		return;
+	maps = maps_read(tgid);
+	if (!maps)
+		return;
+	if (st->nr_procs == st->cap_procs) {
+		size_t cap = st->cap_procs ? st->cap_procs * 2 : 64;
+
+		n = realloc(st->procs, cap * sizeof(*n));
+		if (!n) {
+			free(maps);
+			return;
+		}
+		st->procs = n;
+		st->cap_procs = cap;
+	}
+	st->procs[st->nr_procs].tgid = tgid;
+	st->procs[st->nr_procs].maps = maps;
+	st->nr_procs++;
+}
+
+void probe_stacks_drain(struct probe_stacks *st)
+{
+	__u32 keys[256], key, *prev = NULL;
+	size_t nr = 0;
+	int fd;
+
+	if (!st)
+		return;
+	fd = bpf_map__fd(st->skel->maps.stack_procs);
+	/* taken out of the map: the BPF side notes a process again when it shows more stacks */
+	while (nr < sizeof(keys) / sizeof(keys[0]) && !bpf_map_get_next_key(fd, prev, &key)) {
+		keys[nr++] = key;
+		prev = &keys[nr - 1];
+	}
+	for (size_t i = 0; i < nr; i++) {
+		maps_keep(st, keys[i]);
+		bpf_map_delete_elem(fd, &keys[i]);
+	}
+}
+
+struct stack_rec {
+	struct stack_key key;
+	struct stack_value val;
+};
+
+static int cmp_rec_tgid(const void *a, const void *b)
+{
+	const struct stack_rec *x = a, *y = b;
+
+	return x->key.tgid < y->key.tgid ? -1 : x->key.tgid > y->key.tgid;
+}
+
+/* The functions where a walk ends at the outermost frame of a process or a thread. */
+static bool is_outermost(const char *fn)
+{
+	static const char *const names[] = { "_start", "__clone3", "clone3", "__clone",
+					      "clone", "start_thread" };
+
+	for (size_t i = 0; fn && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(fn, names[i]))
+			return true;
+	return false;
+}
+
+static int list_push(struct stack_list *l, size_t *cap, const struct stack_entry *e)
+{
+	struct stack_entry *n;
+
+	if (l->nr == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+
+		n = realloc(l->entries, c * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		l->entries = n;
+		*cap = c;
+	}
+	l->entries[l->nr++] = *e;
+	return 0;
+}
+
+/*
+ * The stack of one record: its frame-pointer walk, or the DWARF unwind of
+ * its copy where that goes further. A DWARF unwind that ran off the end of
+ * the copy is continued with the frame-pointer walk from the return
+ * address the two share, when they share one.
+ */
+static int entry_build(struct probe_stacks *st, struct symbols *sym, const struct stack_rec *r,
+		       struct stack_entry *e)
+{
+	__u64 fp[STACK_DEPTH] = { 0 }, dw[STACK_DEPTH], pcs[2 * STACK_DEPTH];
+	struct stack_sample_key sk = { .tgid = r->key.tgid, .stack_id = r->key.stack_id };
+	struct stack_sample *sample = NULL;
+	size_t nf = 0, nd = 0, n = 0;
+	bool dw_complete = false, complete;
+	int nr;
+
+	bpf_map_lookup_elem(bpf_map__fd(st->skel->maps.stack_traces), &r->key.stack_id, fp);
+	while (nf < STACK_DEPTH && fp[nf])
+		nf++;
+	if (sym) {
+		sample = malloc(sizeof(*sample));
+		if (sample &&
+		    !bpf_map_lookup_elem(bpf_map__fd(st->skel->maps.stack_samples), &sk, sample)) {
+			nr = symbols_unwind(sym, sample, dw, STACK_DEPTH, &dw_complete);
+			nd = nr > 0 ? nr : 0;
+		}
+		free(sample);
+	}
+	if (nd && (dw_complete || nd >= nf)) {
+		memcpy(pcs, dw, nd * sizeof(*pcs));
+		n = nd;
+		complete = dw_complete;
+		/* the copy ended first: the frame-pointer walk may know the callers beyond */
+		for (size_t j = 1; !dw_complete && j < nf; j++) {
+			if (fp[j] != dw[nd - 1])
+				continue;
+			memcpy(pcs + n, fp + j + 1, (nf - j - 1) * sizeof(*pcs));
+			n += nf - j - 1;
+			break;
+		}
+	} else {
+		memcpy(pcs, fp, nf * sizeof(*pcs));
+		n = nf;
+		complete = false;
+	}
+	memset(e, 0, sizeof(*e));
+	e->time_ns = r->val.time_ns;
+	e->count = r->val.count;
+	e->external = r->key.cause != STACK_CAUSE_CPU && !r->key.internal;
+	e->frames = calloc(n ? n : 1, sizeof(*e->frames));
+	if (!e->frames)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!sym) {
+			e->frames[i].addr = pcs[i];
+		} else if (symbols_frame(sym, pcs[i], i > 0, &e->frames[i])) {
+			e->nr_frames = i;
+			return -ENOMEM;
+		}
+	}
+	e->nr_frames = n;
+	/* a frame-pointer walk (or a spliced one) ends where frame pointers are 0: _start, clone */
+	if (!complete)
+		complete = n && n < STACK_DEPTH && is_outermost(e->frames[n - 1].function);
+	e->truncated = !complete;
+	return 0;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !!a - !!b;
+	return strcmp(a, b);
+}
+
+/* Frames compare by function, file, line and module; unsymbolised ones by address. */
+static int cmp_frame(const struct stack_frame *a, const struct stack_frame *b)
+{
+	int c;
+
+	if (!a->function || !b->function) {
+		if (a->function || b->function)
+			return !!a->function - !!b->function;
+		if (a->addr != b->addr)
+			return a->addr < b->addr ? -1 : 1;
+		return cmp_str(a->module, b->module);
+	}
+	if ((c = strcmp(a->function, b->function)) || (c = cmp_str(a->file, b->file)))
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return cmp_str(a->module, b->module);
+}
+
+static int cmp_entry_frames(const void *pa, const void *pb)
+{
+	const struct stack_entry *a = pa, *b = pb;
+	int c;
+
+	if (a->external != b->external)
+		return a->external - b->external;
+	for (size_t i = 0; i < a->nr_frames && i < b->nr_frames; i++)
+		if ((c = cmp_frame(&a->frames[i], &b->frames[i])))
+			return c;
+	return a->nr_frames < b->nr_frames ? -1 : a->nr_frames > b->nr_frames;
+}
+
+static int cmp_entry_time(const void *pa, const void *pb)
+{
+	const struct stack_entry *a = pa, *b = pb;
+
+	if (a->time_ns != b->time_ns)
+		return a->time_ns > b->time_ns ? -1 : 1;
+	return a->count > b->count ? -1 : a->count < b->count;
+}
+
+static void entry_free(struct stack_entry *e)
+{
+	for (size_t k = 0; k < e->nr_frames; k++)
+		symbols_frame_clear(&e->frames[k]);
+	free(e->frames);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * Merges entries with the same frames (the same code in several processes,
+ * or stack ids a frame-pointer walk told apart by garbage), sorts them by
+ * time and keeps the first STACKS_KEPT; counts them into s.
+ */
+static void list_finish(struct stack_list *l, struct stacks *s)
+{
+	size_t w = 0;
+
+	if (!l->nr)
+		return;
+	qsort(l->entries, l->nr, sizeof(*l->entries), cmp_entry_frames);
+	for (size_t i = 0; i < l->nr; i++) {
+		struct stack_entry *e = &l->entries[i];
+
+		if (w && !cmp_entry_frames(&l->entries[w - 1], e)) {
+			l->entries[w - 1].time_ns += e->time_ns;
+			l->entries[w - 1].count += e->count;
+			l->entries[w - 1].truncated &= e->truncated;
+			entry_free(e);
+			continue;
+		}
+		if (w != i)
+			l->entries[w] = *e;
+		w++;
+	}
+	l->nr = w;
+	qsort(l->entries, l->nr, sizeof(*l->entries), cmp_entry_time);
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct stack_entry *e = &l->entries[i];
+
+		if (e->truncated)
+			s->truncated++;
+		else
+			s->complete++;
+		for (size_t k = 0; k < e->nr_frames; k++)
+			if (!e->frames[k].function)
+				s->unsymbolised++;
+	}
+	for (size_t i = STACKS_KEPT; i < l->nr; i++)
+		entry_free(&l->entries[i]);
+	if (l->nr > STACKS_KEPT) {
+		s->dropped += l->nr - STACKS_KEPT;
+		l->nr = STACKS_KEPT;
+	}
+}
+
+static int records_read(struct probe_stacks *st, struct stack_rec **out, size_t *nr_out)
+{
+	int fd = bpf_map__fd(st->skel->maps.stack_times);
+	struct stack_key key, last;
+	struct stack_rec *recs = NULL, *n;
+	size_t nr = 0, cap = 0;
+	bool have = false;
+
+	while (!bpf_map_get_next_key(fd, have ? &last : NULL, &key)) {
+		last = key;
+		have = true;
+		if (nr == cap) {
+			cap = cap ? cap * 2 : 256;
+			n = realloc(recs, cap * sizeof(*n));
+			if (!n) {
+				free(recs);
+				return -ENOMEM;
+			}
+			recs = n;
+		}
+		recs[nr].key = key;
+		if (!bpf_map_lookup_elem(fd, &key, &recs[nr].val))
+			nr++;
+	}
+	*out = recs;
+	*nr_out = nr;
+	return 0;
+}
+
+/*
+ * ADVISOR_STACKS_DEBUG set: the stacks on stderr, one entry a block, until
+ * the report's writers show them (temporary: the integration test reads it).
+ */
+static void stacks_debug_dump(const struct stacks *s)
+{
+	static const char *const names[NR_CAUSES + 1] = { "net", "disk", "poll", "lock", "sleep",
+							  "child", "ipc", "other", "cpu" };
+
+	if (!getenv("ADVISOR_STACKS_DEBUG"))
+		return;
+	fprintf(stderr, "stacks: complete %llu truncated %llu unsymbolised %llu dropped %llu\n",
+		(unsigned long long)s->complete, (unsigned long long)s->truncated,
+		(unsigned long long)s->unsymbolised, (unsigned long long)s->dropped);
+	for (int c = 0; c <= NR_CAUSES; c++) {
+		for (size_t i = 0; i < s->by_cause[c].nr; i++) {
+			const struct stack_entry *e = &s->by_cause[c].entries[i];
+
+			fprintf(stderr, "stack %s %s time_ns %llu count %llu%s\n", names[c],
+				c == STACKS_CPU ? "cpu" : e->external ? "external" : "internal",
+				(unsigned long long)e->time_ns, (unsigned long long)e->count,
+				e->truncated ? " truncated" : "");
+			for (size_t k = 0; k < e->nr_frames; k++) {
+				const struct stack_frame *f = &e->frames[k];
+
+				fprintf(stderr, "  #%zu 0x%llx %s %s:%u %s\n", k,
+					(unsigned long long)f->addr,
+					f->function ? f->function : "??", f->file ? f->file : "??",
+					f->line, f->module ? f->module : "??");
+			}
+		}
+	}
+}
+
+int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
+{
+	struct stacks *s = &prof->stacks;
+	size_t caps[NR_CAUSES + 1] = { 0 }, nr = 0;
+	int ncpus = libbpf_num_possible_cpus();
+	struct stack_rec *recs;
+	__u64 *drops;
+	int e;
+
+	probe_stacks_drain(st);
+	stacks_free(s);
+	s->collected = true;
+	drops = calloc(ncpus, sizeof(*drops));
+	if (drops && !probe_percpu_array_read(bpf_map__fd(st->skel->maps.stack_drops), 1,
+					      sizeof(*drops), ncpus, drops))
+		for (int c = 0; c < ncpus; c++)
+			s->dropped += drops[c];
+	free(drops);
+	e = records_read(st, &recs, &nr);
+	if (e)
+		return e;
+	qsort(recs, nr, sizeof(*recs), cmp_rec_tgid);
+	for (size_t i = 0; i < nr;) {
+		__u32 tgid = recs[i].key.tgid;
+		const struct proc_maps *pm = maps_find(st, tgid);
+		/* mappings not kept: the process may still be there */
+		struct symbols *sym = symbols_new(tgid, pm ? pm->maps : NULL);
+
+		for (; i < nr && recs[i].key.tgid == tgid; i++) {
+			__u32 c = recs[i].key.cause <= STACK_CAUSE_CPU ? recs[i].key.cause :
+									  CAUSE_OTHER;
+			struct stack_entry ent;
+
+			e = entry_build(st, sym, &recs[i], &ent);
+			if (!e)
+				e = list_push(&s->by_cause[c], &caps[c], &ent);
+			if (e) {
+				entry_free(&ent);
+				symbols_free(sym);
+				free(recs);
+				return e;
+			}
+		}
+		symbols_free(sym);
+	}
+	free(recs);
+	for (int c = 0; c <= NR_CAUSES; c++)
+		list_finish(&s->by_cause[c], s);
+	stacks_debug_dump(s);
+	return 0;
+}
