@@ -274,21 +274,65 @@ static bool is_outermost(const char *fn)
 	return false;
 }
 
-static int list_push(struct stack_list *l, size_t *cap, const struct stack_entry *e)
+/* An entry on its way into the profile, with the key that tells equal stacks apart. */
+struct pending {
+	char *key;
+	struct stack_entry e;
+};
+
+struct pending_list {
+	size_t nr, cap;
+	struct pending *items;
+};
+
+static int pending_push(struct pending_list *l, const struct pending *p)
 {
-	struct stack_entry *n;
+	struct pending *n;
 
-	if (l->nr == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
+	if (l->nr == l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 16;
 
-		n = realloc(l->entries, c * sizeof(*n));
+		n = realloc(l->items, c * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
-		l->entries = n;
-		*cap = c;
+		l->items = n;
+		l->cap = c;
 	}
-	l->entries[l->nr++] = *e;
+	l->items[l->nr++] = *p;
 	return 0;
+}
+
+/*
+ * Equal stacks have equal keys: a named frame by function, file, line and
+ * module; an unnamed one by its module and its offset there, the same in
+ * every process whatever the address-space layout (by address without a
+ * module).
+ */
+static char *key_make(struct symbols *sym, const struct stack_entry *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	__u64 off;
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < e->nr_frames; i++) {
+		const struct stack_frame *fr = &e->frames[i];
+
+		if (fr->function)
+			fprintf(f, "%s|%s|%u|%s\n", fr->function, fr->file ? fr->file : "",
+				fr->line, fr->module ? fr->module : "");
+		else if (sym && fr->module && !symbols_module_offset(sym, fr->addr, &off))
+			fprintf(f, "?|%s+%llx\n", fr->module, (unsigned long long)off);
+		else
+			fprintf(f, "?|%llx\n", (unsigned long long)fr->addr);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 /*
@@ -359,43 +403,13 @@ static int entry_build(struct probe_stacks *st, struct symbols *sym, const struc
 	return 0;
 }
 
-static int cmp_str(const char *a, const char *b)
+static int cmp_pending_key(const void *pa, const void *pb)
 {
-	if (!a || !b)
-		return !!a - !!b;
-	return strcmp(a, b);
-}
+	const struct pending *a = pa, *b = pb;
 
-/* Frames compare by function, file, line and module; unsymbolised ones by address. */
-static int cmp_frame(const struct stack_frame *a, const struct stack_frame *b)
-{
-	int c;
-
-	if (!a->function || !b->function) {
-		if (a->function || b->function)
-			return !!a->function - !!b->function;
-		if (a->addr != b->addr)
-			return a->addr < b->addr ? -1 : 1;
-		return cmp_str(a->module, b->module);
-	}
-	if ((c = strcmp(a->function, b->function)) || (c = cmp_str(a->file, b->file)))
-		return c;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	return cmp_str(a->module, b->module);
-}
-
-static int cmp_entry_frames(const void *pa, const void *pb)
-{
-	const struct stack_entry *a = pa, *b = pb;
-	int c;
-
-	if (a->external != b->external)
-		return a->external - b->external;
-	for (size_t i = 0; i < a->nr_frames && i < b->nr_frames; i++)
-		if ((c = cmp_frame(&a->frames[i], &b->frames[i])))
-			return c;
-	return a->nr_frames < b->nr_frames ? -1 : a->nr_frames > b->nr_frames;
+	if (a->e.external != b->e.external)
+		return a->e.external - b->e.external;
+	return strcmp(a->key, b->key);
 }
 
 static int cmp_entry_time(const void *pa, const void *pb)
@@ -416,31 +430,42 @@ static void entry_free(struct stack_entry *e)
 }
 
 /*
- * Merges entries with the same frames (the same code in several processes,
- * or stack ids a frame-pointer walk told apart by garbage), sorts them by
- * time and keeps the first STACKS_KEPT; counts them into s.
+ * Merges the entries with equal stacks (the same code in several processes,
+ * or stack ids that a frame-pointer walk told apart by garbage), sorts them
+ * by time and keeps the first STACKS_KEPT in l; counts them into s. Empties
+ * pl.
  */
-static void list_finish(struct stack_list *l, struct stacks *s)
+static int list_finish(struct pending_list *pl, struct stack_list *l, struct stacks *s)
 {
 	size_t w = 0;
 
-	if (!l->nr)
-		return;
-	qsort(l->entries, l->nr, sizeof(*l->entries), cmp_entry_frames);
-	for (size_t i = 0; i < l->nr; i++) {
-		struct stack_entry *e = &l->entries[i];
+	if (!pl->nr)
+		return 0;
+	qsort(pl->items, pl->nr, sizeof(*pl->items), cmp_pending_key);
+	l->entries = calloc(pl->nr, sizeof(*l->entries));
+	if (!l->entries)
+		return -ENOMEM;
+	for (size_t i = 0; i < pl->nr; i++) {
+		struct pending *p = &pl->items[i];
 
-		if (w && !cmp_entry_frames(&l->entries[w - 1], e)) {
-			l->entries[w - 1].time_ns += e->time_ns;
-			l->entries[w - 1].count += e->count;
-			l->entries[w - 1].truncated &= e->truncated;
-			entry_free(e);
+		if (w && !cmp_pending_key(&pl->items[w - 1], p)) {
+			struct stack_entry *into = &l->entries[w - 1];
+
+			into->time_ns += p->e.time_ns;
+			into->count += p->e.count;
+			into->truncated &= p->e.truncated;
+			entry_free(&p->e);
+			free(p->key);
 			continue;
 		}
-		if (w != i)
-			l->entries[w] = *e;
-		w++;
+		/* the entry moves to l; its key stays for the comparisons that follow */
+		l->entries[w] = p->e;
+		pl->items[w++] = *p;
 	}
+	for (size_t i = 0; i < w; i++)
+		free(pl->items[i].key);
+	free(pl->items);
+	memset(pl, 0, sizeof(*pl));
 	l->nr = w;
 	qsort(l->entries, l->nr, sizeof(*l->entries), cmp_entry_time);
 	for (size_t i = 0; i < l->nr; i++) {
@@ -460,6 +485,7 @@ static void list_finish(struct stack_list *l, struct stacks *s)
 		s->dropped += l->nr - STACKS_KEPT;
 		l->nr = STACKS_KEPT;
 	}
+	return 0;
 }
 
 static int records_read(struct probe_stacks *st, struct stack_rec **out, size_t *nr_out)
@@ -525,14 +551,25 @@ static void stacks_debug_dump(const struct stacks *s)
 	}
 }
 
+static void pending_free(struct pending_list *pl)
+{
+	for (size_t i = 0; i < pl->nr; i++) {
+		entry_free(&pl->items[i].e);
+		free(pl->items[i].key);
+	}
+	free(pl->items);
+	memset(pl, 0, sizeof(*pl));
+}
+
 int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
 {
+	struct pending_list pending[NR_CAUSES + 1] = { 0 };
 	struct stacks *s = &prof->stacks;
-	size_t caps[NR_CAUSES + 1] = { 0 }, nr = 0;
 	int ncpus = libbpf_num_possible_cpus();
 	struct stack_rec *recs;
+	size_t nr = 0;
 	__u64 *drops;
-	int e;
+	int e = 0;
 
 	probe_stacks_drain(st);
 	stacks_free(s);
@@ -546,33 +583,38 @@ int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
 	e = records_read(st, &recs, &nr);
 	if (e)
 		return e;
+	/* one process at a time: one libdwfl session open at once */
 	qsort(recs, nr, sizeof(*recs), cmp_rec_tgid);
-	for (size_t i = 0; i < nr;) {
+	for (size_t i = 0; i < nr && !e;) {
 		__u32 tgid = recs[i].key.tgid;
 		const struct proc_maps *pm = maps_find(st, tgid);
 		/* mappings not kept: the process may still be there */
 		struct symbols *sym = symbols_new(tgid, pm ? pm->maps : NULL);
 
-		for (; i < nr && recs[i].key.tgid == tgid; i++) {
+		for (; i < nr && recs[i].key.tgid == tgid && !e; i++) {
 			__u32 c = recs[i].key.cause <= STACK_CAUSE_CPU ? recs[i].key.cause :
 									  CAUSE_OTHER;
-			struct stack_entry ent;
+			struct pending p = { 0 };
 
-			e = entry_build(st, sym, &recs[i], &ent);
+			e = entry_build(st, sym, &recs[i], &p.e);
+			if (!e && !(p.key = key_make(sym, &p.e)))
+				e = -ENOMEM;
 			if (!e)
-				e = list_push(&s->by_cause[c], &caps[c], &ent);
+				e = pending_push(&pending[c], &p);
 			if (e) {
-				entry_free(&ent);
-				symbols_free(sym);
-				free(recs);
-				return e;
+				entry_free(&p.e);
+				free(p.key);
 			}
 		}
 		symbols_free(sym);
 	}
 	free(recs);
-	for (int c = 0; c <= NR_CAUSES; c++)
-		list_finish(&s->by_cause[c], s);
-	stacks_debug_dump(s);
-	return 0;
+	for (int c = 0; c <= NR_CAUSES; c++) {
+		if (!e)
+			e = list_finish(&pending[c], &s->by_cause[c], s);
+		pending_free(&pending[c]);
+	}
+	if (!e)
+		stacks_debug_dump(s);
+	return e;
 }

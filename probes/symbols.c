@@ -125,6 +125,17 @@ out_nomem:
 	return -ENOMEM;
 }
 
+int symbols_module_offset(struct symbols *s, __u64 addr, __u64 *offset)
+{
+	Dwfl_Module *m = dwfl_addrmodule(s->dwfl, addr);
+	Dwarf_Addr start;
+
+	if (!m || !dwfl_module_info(m, NULL, &start, NULL, NULL, NULL, NULL, NULL))
+		return -ENOENT;
+	*offset = addr - start;
+	return 0;
+}
+
 /* The process has one thread here: the one whose copy is unwound. */
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 {

@@ -32,6 +32,13 @@ void symbols_free(struct symbols *s);
 int symbols_frame(struct symbols *s, __u64 addr, bool return_address, struct stack_frame *f);
 
 /*
+ * addr's offset from the start of the module it is in (the same in every
+ * process that maps the module, whatever the address-space layout): 0, or
+ * -ENOENT when no module holds it.
+ */
+int symbols_module_offset(struct symbols *s, __u64 addr, __u64 *offset);
+
+/*
  * Unwinds sample (registers and the top of the stack, bpf/abi.h) with the
  * modules' call frame information, as `perf --call-graph dwarf` does: pcs
  * gets up to max addresses, innermost first. Returns how many, or -errno;
