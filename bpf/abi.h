@@ -248,6 +248,8 @@ struct task_state {
 	__u32 next_tid; /* the id an exec gave it, while its account waits to move there */
 	/* --stacks: bpf_get_stackid() + 1 of the blocked wait's user stack, 0 for none */
 	__u32 stack;
+	__u32 stack_mm; /* --stacks: its address space's mm_id (struct stack_proc_key) */
+	__u32 pad3;
 	__u64 fifo; /* the pipe or FIFO (struct file address) the thread blocks on, or 0 */
 	__u64 last_fifo; /* the one of its previous external I/O wait, or 0 */
 };
@@ -268,8 +270,18 @@ struct task_state {
 #define STACK_CAUSE_CPU NR_CAUSES /* cause of an on-CPU sample */
 #define STACK_REGS 17 /* x86_64 DWARF registers 0-16: rax..r15, then rip */
 
-struct stack_key {
+/*
+ * A process's address space: its tgid, and an id of its mm (which an exec
+ * replaces) so that stacks from before and after an exec are read against
+ * the mappings of their own program.
+ */
+struct stack_proc_key {
 	__u32 tgid;
+	__u32 mm_id;
+};
+
+struct stack_key {
+	struct stack_proc_key proc;
 	__s32 stack_id;
 	__u32 cause; /* enum cause, or STACK_CAUSE_CPU */
 	__u32 internal; /* waits: a thread of the tree ended it */
@@ -281,7 +293,7 @@ struct stack_value {
 };
 
 struct stack_sample_key {
-	__u32 tgid;
+	struct stack_proc_key proc;
 	__s32 stack_id;
 };
 

@@ -557,9 +557,12 @@ static __always_inline struct thread_stats *close_episode(struct task_struct *t,
 		 */
 		account_blocked(st, tot, s, rest);
 		/* --stacks: the wait's time, at the stack it blocked in */
-		if (stacks_on && s->stack)
-			stack_add(member_tgid(t, s), s->stack, wait_cause(s), wake_is_internal(s),
-				  rest);
+		if (stacks_on && s->stack) {
+			struct stack_proc_key pk = { .tgid = member_tgid(t, s),
+						     .mm_id = s->stack_mm };
+
+			stack_add(&pk, s->stack, wait_cause(s), wake_is_internal(s), rest);
+		}
 		s->stack = 0;
 		break;
 	case TS_AFTER_WAKEUP:
@@ -613,8 +616,13 @@ static __always_inline int switch_out(void *ctx, bool preempt, struct task_struc
 		classify_wait(prev, s, prev_state, cast);
 		s->state = TS_BLOCKED;
 		/* runs in prev's context: current's user stack is prev's */
-		if (stacks_on)
-			s->stack = stack_take(ctx, prev, member_tgid(prev, s));
+		if (stacks_on) {
+			struct stack_proc_key pk;
+
+			stack_proc_of(prev, member_tgid(prev, s), &pk);
+			s->stack = stack_take(ctx, prev, &pk);
+			s->stack_mm = pk.mm_id;
+		}
 		/*
 		 * A waker that ran before this switch-out already ended the wait.
 		 * Taken with an exchange: a waker on another CPU may be writing

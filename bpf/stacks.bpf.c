@@ -23,13 +23,14 @@ int on_cpu_sample(struct bpf_perf_event_data *ctx)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct task_state *s = tree_state(t);
-	__u32 tgid, stack;
+	struct stack_proc_key pk;
+	__u32 stack;
 
 	if (!s || s->state == TS_NEW || s->state == TS_DEAD)
 		return 0;
-	tgid = member_tgid(t, s);
-	stack = stack_take(ctx, t, tgid);
+	stack_proc_of(t, member_tgid(t, s), &pk);
+	stack = stack_take(ctx, t, &pk);
 	if (stack)
-		stack_add(tgid, stack, STACK_CAUSE_CPU, 0, sample_period_ns);
+		stack_add(&pk, stack, STACK_CAUSE_CPU, 0, sample_period_ns);
 	return 0;
 }

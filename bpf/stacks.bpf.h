@@ -44,9 +44,18 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_STACK_PROCS);
-	__type(key, __u32);
+	__type(key, struct stack_proc_key);
 	__type(value, __u32);
 } stack_procs SEC(".maps");
+
+/*
+ * A process's first stack, told to user space at once: its mappings are read
+ * while it lives, even when it lives less than the 100 ms between two ticks.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096 * 4);
+} stack_new_procs SEC(".maps");
 
 /* a sample is too big for the BPF stack: it is built here, then copied into the map */
 struct {
@@ -83,9 +92,10 @@ static __always_inline void stack_drop(void)
  * top of its stack, for the DWARF unwind in user space (probes/symbols.c).
  * Once per (process, stack id): one copy stands for all its waits.
  */
-static __always_inline void stack_sample_take(struct task_struct *t, __u32 tgid, __s32 id)
+static __always_inline void stack_sample_take(struct task_struct *t, struct stack_proc_key *pk,
+					      __s32 id)
 {
-	struct stack_sample_key k = { .tgid = tgid, .stack_id = id };
+	struct stack_sample_key k = { .proc = *pk, .stack_id = id };
 	struct pt_regs *r;
 	struct stack_sample *c;
 	__u32 zero = 0;
@@ -126,11 +136,25 @@ static __always_inline void stack_sample_take(struct task_struct *t, __u32 tgid,
 	bpf_map_update_elem(&stack_samples, &k, c, BPF_NOEXIST);
 }
 
+/* The address space of t, a thread of process tgid (struct stack_proc_key). */
+static __always_inline void stack_proc_of(struct task_struct *t, __u32 tgid,
+					  struct stack_proc_key *pk)
+{
+	__u64 mm = 0;
+
+	/* read as a number: the verifier allows no arithmetic on the pointer */
+	bpf_core_read(&mm, sizeof(mm), &t->mm);
+	pk->tgid = tgid;
+	/* mm_structs are over 64-byte aligned: the bits above tell them apart */
+	pk->mm_id = (__u32)(mm >> 6);
+}
+
 /*
- * The current task's user stack id + 1 (0: none), with the process noted
- * for user space and a copy taken when the stack is new.
+ * The current task's user stack id + 1 (0: none), with its address space
+ * noted for user space and a copy taken when the stack is new.
  */
-static __always_inline __u32 stack_take(void *ctx, struct task_struct *t, __u32 tgid)
+static __always_inline __u32 stack_take(void *ctx, struct task_struct *t,
+					struct stack_proc_key *pk)
 {
 	long id = bpf_get_stackid(ctx, &stack_traces, BPF_F_USER_STACK);
 	__u32 one = 1;
@@ -140,17 +164,18 @@ static __always_inline __u32 stack_take(void *ctx, struct task_struct *t, __u32 
 			stack_drop(); /* a hash collision in the full map */
 		return 0;
 	}
-	if (!bpf_map_lookup_elem(&stack_procs, &tgid))
-		bpf_map_update_elem(&stack_procs, &tgid, &one, BPF_NOEXIST);
-	stack_sample_take(t, tgid, id);
+	if (!bpf_map_lookup_elem(&stack_procs, pk) &&
+	    !bpf_map_update_elem(&stack_procs, pk, &one, BPF_NOEXIST))
+		bpf_ringbuf_output(&stack_new_procs, pk, sizeof(*pk), 0);
+	stack_sample_take(t, pk, id);
 	return id + 1;
 }
 
-/* Books ns at stack (stack_take()'s answer) of a process, for a cause. */
-static __always_inline void stack_add(__u32 tgid, __u32 stack, __u32 cause, __u32 internal,
-				      __u64 ns)
+/* Books ns at stack (stack_take()'s answer) of an address space, for a cause. */
+static __always_inline void stack_add(const struct stack_proc_key *pk, __u32 stack, __u32 cause,
+				      __u32 internal, __u64 ns)
 {
-	struct stack_key k = { .tgid = tgid, .stack_id = (__s32)(stack - 1), .cause = cause,
+	struct stack_key k = { .proc = *pk, .stack_id = (__s32)(stack - 1), .cause = cause,
 			       .internal = internal };
 	struct stack_value z = { .time_ns = ns, .count = 1 }, *v;
 

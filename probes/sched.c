@@ -92,6 +92,7 @@ static int load_variant(struct probe_sched *s, bool direct, bool stacks)
 		bpf_map__set_max_entries(s->skel->maps.stack_times, 1);
 		bpf_map__set_max_entries(s->skel->maps.stack_samples, 1);
 		bpf_map__set_max_entries(s->skel->maps.stack_procs, 1);
+		bpf_map__set_max_entries(s->skel->maps.stack_new_procs, 4096);
 	}
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch, direct);
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch_read, !direct);

@@ -9,7 +9,9 @@
  * the first time the kernel shows one of its stacks (the BPF side notes it
  * in stack_procs; the session's 100 ms ticks call probe_stacks_drain()),
  * and kept as text; at the end libdwfl reads the mapped files again from
- * the paths in it. Reading the mappings is cheap and one per process,
+ * the paths in it. The BPF side tells a process's first stack through a
+ * ring buffer that a thread of this file reads at once (the session's ticks
+ * come every 100 ms, and a curl or a compiler often lives less). Reading the mappings is cheap and one per process,
  * where symbolising while the process lives would cost the run the whole
  * work of libdwfl (debug info included) while it measures. A process that
  * shows its first stack and exits within one tick, or that execs after its
@@ -18,6 +20,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +46,7 @@
 #define MAPS_MAX_BYTES (1 << 20)
 
 struct proc_maps {
-	__u32 tgid;
+	struct stack_proc_key proc;
 	char *maps; /* the file-backed lines of /proc/PID/maps */
 };
 
@@ -50,9 +55,68 @@ struct probe_stacks {
 	int nr_events;
 	int *event_fds;
 	struct bpf_link **links;
+	struct ring_buffer *rb;
+	pthread_t reader;
+	bool reader_on;
+	atomic_bool stop;
+	pthread_mutex_t lock; /* procs: the reader thread and the ticks add to it */
 	struct proc_maps *procs;
 	size_t nr_procs, cap_procs;
 };
+
+static void maps_keep(struct probe_stacks *st, const struct stack_proc_key *pk);
+
+static int on_new_proc(void *ctx, void *data, size_t size)
+{
+	struct probe_stacks *st = ctx;
+	struct stack_proc_key pk;
+
+	if (size < sizeof(pk))
+		return 0;
+	memcpy(&pk, data, sizeof(pk));
+	pthread_mutex_lock(&st->lock);
+	maps_keep(st, &pk);
+	pthread_mutex_unlock(&st->lock);
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct probe_stacks *st = arg;
+
+	while (!atomic_load(&st->stop))
+		ring_buffer__poll(st->rb, 100);
+	return NULL;
+}
+
+/* The reader takes no signal: the session waits for them in its own thread (sigtimedwait). */
+static int reader_start(struct probe_stacks *st)
+{
+	sigset_t all, old;
+	int e;
+
+	st->rb = ring_buffer__new(bpf_map__fd(st->skel->maps.stack_new_procs), on_new_proc, st,
+				  NULL);
+	if (!st->rb)
+		return -errno;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	e = pthread_create(&st->reader, NULL, reader_main, st);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e)
+		return -e;
+	st->reader_on = true;
+	return 0;
+}
+
+static void reader_stop(struct probe_stacks *st)
+{
+	if (!st->reader_on)
+		return;
+	atomic_store(&st->stop, true);
+	pthread_join(st->reader, NULL);
+	st->reader_on = false;
+}
 
 static int perf_event_open_cpu(int cpu)
 {
@@ -85,6 +149,7 @@ int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched
 
 	if (!st)
 		return -ENOMEM;
+	pthread_mutex_init(&st->lock, NULL);
 	st->skel = stacks_bpf__open();
 	if (!st->skel) {
 		e = -errno;
@@ -98,6 +163,7 @@ int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched
 	    (e = reuse(st->skel->maps.stack_times, sched, err, errlen)) ||
 	    (e = reuse(st->skel->maps.stack_samples, sched, err, errlen)) ||
 	    (e = reuse(st->skel->maps.stack_procs, sched, err, errlen)) ||
+	    (e = reuse(st->skel->maps.stack_new_procs, sched, err, errlen)) ||
 	    (e = reuse(st->skel->maps.stack_drops, sched, err, errlen)))
 		goto out_destroy;
 	e = stacks_bpf__load(st->skel);
@@ -133,6 +199,11 @@ int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched
 			goto out_close;
 		}
 	}
+	e = reader_start(st);
+	if (e) {
+		snprintf(err, errlen, "cannot start the stack reader: %s", strerror(-e));
+		goto out_close;
+	}
 	*out = st;
 	return 0;
 
@@ -142,6 +213,7 @@ out_close:
 out_destroy:
 	stacks_bpf__destroy(st->skel);
 out_free:
+	pthread_mutex_destroy(&st->lock);
 	free(st);
 	return e ? e : -EINVAL;
 }
@@ -150,6 +222,8 @@ void probe_stacks_destroy(struct probe_stacks *st)
 {
 	if (!st)
 		return;
+	reader_stop(st);
+	ring_buffer__free(st->rb);
 	for (int i = 0; i < st->nr_events; i++) {
 		bpf_link__destroy(st->links[i]);
 		close(st->event_fds[i]);
@@ -160,6 +234,7 @@ void probe_stacks_destroy(struct probe_stacks *st)
 	for (size_t i = 0; i < st->nr_procs; i++)
 		free(st->procs[i].maps);
 	free(st->procs);
+	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
 
@@ -196,22 +271,28 @@ static char *maps_read(__u32 tgid)
 	return buf;
 }
 
-static const struct proc_maps *maps_find(const struct probe_stacks *st, __u32 tgid)
+static const struct proc_maps *maps_find(const struct probe_stacks *st,
+					 const struct stack_proc_key *pk)
 {
 	for (size_t i = st->nr_procs; i-- > 0;)
-		if (st->procs[i].tgid == tgid)
+		if (st->procs[i].proc.tgid == pk->tgid && st->procs[i].proc.mm_id == pk->mm_id)
 			return &st->procs[i];
 	return NULL;
 }
 
-static void maps_keep(struct probe_stacks *st, __u32 tgid)
+/*
+ * Keeps the mappings of an address space. Read after an exec that replaced
+ * it, they are the next program's: a loss the mm_id would not tell, rare
+ * since the ring buffer's reader reads them at the first stack.
+ */
+static void maps_keep(struct probe_stacks *st, const struct stack_proc_key *pk)
 {
 	struct proc_maps *n;
 	char *maps;
 
-	if (maps_find(st, tgid) || st->nr_procs == MAX_MAPPED_PROCS)
+	if (maps_find(st, pk) || st->nr_procs == MAX_MAPPED_PROCS)
 		return;
-	maps = maps_read(tgid);
+	maps = maps_read(pk->tgid);
 	if (!maps)
 		return;
 	if (st->nr_procs == st->cap_procs) {
@@ -225,14 +306,14 @@ static void maps_keep(struct probe_stacks *st, __u32 tgid)
 		st->procs = n;
 		st->cap_procs = cap;
 	}
-	st->procs[st->nr_procs].tgid = tgid;
+	st->procs[st->nr_procs].proc = *pk;
 	st->procs[st->nr_procs].maps = maps;
 	st->nr_procs++;
 }
 
 void probe_stacks_drain(struct probe_stacks *st)
 {
-	__u32 keys[256], key, *prev = NULL;
+	struct stack_proc_key keys[256], key, *prev = NULL;
 	size_t nr = 0;
 	int fd;
 
@@ -244,10 +325,12 @@ void probe_stacks_drain(struct probe_stacks *st)
 		keys[nr++] = key;
 		prev = &keys[nr - 1];
 	}
+	pthread_mutex_lock(&st->lock);
 	for (size_t i = 0; i < nr; i++) {
-		maps_keep(st, keys[i]);
+		maps_keep(st, &keys[i]);
 		bpf_map_delete_elem(fd, &keys[i]);
 	}
+	pthread_mutex_unlock(&st->lock);
 }
 
 struct stack_rec {
@@ -255,11 +338,14 @@ struct stack_rec {
 	struct stack_value val;
 };
 
-static int cmp_rec_tgid(const void *a, const void *b)
+static int cmp_rec_proc(const void *a, const void *b)
 {
-	const struct stack_rec *x = a, *y = b;
+	const struct stack_proc_key *x = &((const struct stack_rec *)a)->key.proc;
+	const struct stack_proc_key *y = &((const struct stack_rec *)b)->key.proc;
 
-	return x->key.tgid < y->key.tgid ? -1 : x->key.tgid > y->key.tgid;
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return x->mm_id < y->mm_id ? -1 : x->mm_id > y->mm_id;
 }
 
 /* The functions where a walk ends at the outermost frame of a process or a thread. */
@@ -345,7 +431,7 @@ static int entry_build(struct probe_stacks *st, struct symbols *sym, const struc
 		       struct stack_entry *e)
 {
 	__u64 fp[STACK_DEPTH] = { 0 }, dw[STACK_DEPTH], pcs[2 * STACK_DEPTH];
-	struct stack_sample_key sk = { .tgid = r->key.tgid, .stack_id = r->key.stack_id };
+	struct stack_sample_key sk = { .proc = r->key.proc, .stack_id = r->key.stack_id };
 	struct stack_sample *sample = NULL;
 	size_t nf = 0, nd = 0, n = 0;
 	bool dw_complete = false, complete;
@@ -571,6 +657,8 @@ int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
 	__u64 *drops;
 	int e = 0;
 
+	/* the reader stops for good: from here only this thread reads procs */
+	reader_stop(st);
 	probe_stacks_drain(st);
 	stacks_free(s);
 	s->collected = true;
@@ -583,15 +671,17 @@ int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
 	e = records_read(st, &recs, &nr);
 	if (e)
 		return e;
-	/* one process at a time: one libdwfl session open at once */
-	qsort(recs, nr, sizeof(*recs), cmp_rec_tgid);
+	/* one address space at a time: one libdwfl session open at once */
+	qsort(recs, nr, sizeof(*recs), cmp_rec_proc);
 	for (size_t i = 0; i < nr && !e;) {
-		__u32 tgid = recs[i].key.tgid;
-		const struct proc_maps *pm = maps_find(st, tgid);
+		struct stack_proc_key pk = recs[i].key.proc;
+		const struct proc_maps *pm = maps_find(st, &pk);
 		/* mappings not kept: the process may still be there */
-		struct symbols *sym = symbols_new(tgid, pm ? pm->maps : NULL);
+		struct symbols *sym = symbols_new(pk.tgid, pm ? pm->maps : NULL);
 
-		for (; i < nr && recs[i].key.tgid == tgid && !e; i++) {
+		for (; i < nr && recs[i].key.proc.tgid == pk.tgid &&
+		       recs[i].key.proc.mm_id == pk.mm_id && !e;
+		     i++) {
 			__u32 c = recs[i].key.cause <= STACK_CAUSE_CPU ? recs[i].key.cause :
 									  CAUSE_OTHER;
 			struct pending p = { 0 };
