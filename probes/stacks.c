@@ -5,17 +5,18 @@
  * profile's stacks (probes/profile.h).
  *
  * The tree's processes may be gone when the run ends, and their address
- * spaces with them. Each process's mappings are read from /proc/PID/maps
- * the first time the kernel shows one of its stacks (the BPF side notes it
- * in stack_procs; the session's 100 ms ticks call probe_stacks_drain()),
- * and kept as text; at the end libdwfl reads the mapped files again from
- * the paths in it. The BPF side tells a process's first stack through a
- * ring buffer that a thread of this file reads at once (the session's ticks
- * come every 100 ms, and a curl or a compiler often lives less). Reading the mappings is cheap and one per process,
- * where symbolising while the process lives would cost the run the whole
- * work of libdwfl (debug info included) while it measures. A process that
- * shows its first stack and exits within one tick, or that execs after its
- * first stack, is symbolised from what /proc shows at the end, if anything.
+ * spaces with them. So each address space's mappings (a process, and again
+ * after each exec: keyed by tgid and mm) are read from /proc/PID/maps the
+ * first time the kernel shows one of its stacks, and kept as text; at the
+ * end libdwfl reads the mapped files again from the paths in it. The BPF
+ * side tells a new address space through a ring buffer that a thread of
+ * this file reads at once (the session's 100 ms ticks, which also drain
+ * stack_procs, are too slow for a curl or a compiler). Reading the mappings
+ * costs little and once per address space, where symbolising while the
+ * process lives would put libdwfl's whole work (debug info included) inside
+ * the measured run. A process that exits before its mappings are read is
+ * symbolised from what /proc shows at the end: nothing, so its frames are
+ * counted unsymbolised.
  */
 #include <errno.h>
 #include <fcntl.h>
