@@ -272,8 +272,7 @@ static char *maps_read(__u32 tgid)
 	return buf;
 }
 
-static const struct proc_maps *maps_find(const struct probe_stacks *st,
-					 const struct stack_proc_key *pk)
+static struct proc_maps *maps_find(struct probe_stacks *st, const struct stack_proc_key *pk)
 {
 	for (size_t i = st->nr_procs; i-- > 0;)
 		if (st->procs[i].proc.tgid == pk->tgid && st->procs[i].proc.mm_id == pk->mm_id)
@@ -281,21 +280,40 @@ static const struct proc_maps *maps_find(const struct probe_stacks *st,
 	return NULL;
 }
 
+/* Whether two maps texts start with the same line: the same program at the same address. */
+static bool maps_same_space(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+
+	return la == lb && !memcmp(a, b, la);
+}
+
 /*
- * Keeps the mappings of an address space. Read after an exec that replaced
- * it, they are the next program's: a loss the mm_id would not tell, rare
- * since the ring buffer's reader reads them at the first stack.
+ * Keeps the mappings of an address space, read again each time it shows
+ * stacks after a drain: the first read may come while the dynamic loader
+ * has not yet mapped the libraries, or before a dlopen(). A read that no
+ * longer starts with the same mapping is another program's (an exec came
+ * since its stack) and is left; so is an address space that is gone.
  */
 static void maps_keep(struct probe_stacks *st, const struct stack_proc_key *pk)
 {
-	struct proc_maps *n;
+	struct proc_maps *n, *old = maps_find(st, pk);
 	char *maps;
 
-	if (maps_find(st, pk) || st->nr_procs == MAX_MAPPED_PROCS)
+	if (!old && st->nr_procs == MAX_MAPPED_PROCS)
 		return;
 	maps = maps_read(pk->tgid);
 	if (!maps)
 		return;
+	if (old) {
+		if (maps_same_space(old->maps, maps)) {
+			free(old->maps);
+			old->maps = maps;
+		} else {
+			free(maps);
+		}
+		return;
+	}
 	if (st->nr_procs == st->cap_procs) {
 		size_t cap = st->cap_procs ? st->cap_procs * 2 : 64;
 
