@@ -11,7 +11,7 @@ DESTDIR ?=
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
-LIBS_PC := libbpf libelf zlib json-c libseccomp
+LIBS_PC := libbpf libelf libdw zlib json-c libseccomp
 VERSION := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
 
 WERROR := $(if $(filter true,$(CI)),-Werror,)
@@ -38,9 +38,10 @@ MAIN_OBJ := $(OUTPUT)/obj/advisor/main.o
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 INTEG_SRCS := $(wildcard tests/integration/*.c)
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
-WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRCS))
+WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRCS)) \
+	$(OUTPUT)/workloads/callsites-fp
 
-DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libjson-c-dev \
+DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
 	chromium iproute2 git libclang-rt-dev libxml2-utils qemu-system-x86 busybox-static cpio kmod e2fsprogs \
 	fio nodejs golang-go
@@ -101,6 +102,12 @@ $(BIN): $(MAIN_OBJ) $(OUTPUT)/libadvisor.a
 $(OUTPUT)/workloads/%: tests/workloads/%.c tests/workloads/truth.h | $(OUTPUT)/workloads
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -Wall -D_GNU_SOURCE $< -o $@ -lpthread -lm
+
+# callsites again with frame pointers: --stacks walks them in the kernel (the default
+# build above is Debian's, without them: the DWARF unwind in user space is needed there)
+$(OUTPUT)/workloads/callsites-fp: tests/workloads/callsites.c tests/workloads/truth.h | $(OUTPUT)/workloads
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -fno-omit-frame-pointer -Wall -D_GNU_SOURCE $< -o $@ -lpthread -lm
 
 $(OUTPUT)/unit-tests: $(UNIT_SRCS) $(OUTPUT)/libadvisor.a
 	$(call msg,LINK,$@)

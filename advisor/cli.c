@@ -25,6 +25,7 @@ enum {
 	OPT_THRESHOLD,
 	OPT_REPEAT,
 	OPT_VERSION,
+	OPT_STACKS,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,7 @@ static const struct option long_opts[] = {
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "syscalls", no_argument, NULL, 'S' },
+	{ "stacks", no_argument, NULL, OPT_STACKS },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -63,6 +65,8 @@ void cli_usage(FILE *f, enum command cmd)
 		"  -d, --duration SECONDS   stop after this long\n"
 		"  -S, --syscalls           also count every syscall with its latency (costs every\n"
 		"                           process on the machine about +200 to +320 ns a syscall)\n"
+		"      --stacks             run, attach: also the user stacks of the waits (by cause)\n"
+		"                           and of the time on CPU (sampled at 99 Hz), symbolised\n"
 		"  -p, --pid PID            attach: the process to profile\n"
 		"      --threshold NAME=VALUE  override a decision threshold, repeatable:\n");
 	for (int i = 0; i < NR_THRESHOLDS; i++)
@@ -91,6 +95,7 @@ void cli_usage(FILE *f, enum command cmd)
 		"  sudo advisor run -- ./myprog --input big.dat\n"
 		"  sudo advisor run -o report.json -o report.html -- make -j2\n"
 		"  sudo advisor run -S -d 10 -o - -- ./server\n"
+		"  sudo advisor run --stacks -o report.json -- xz -T2 -k big.tar\n"
 		"  sudo advisor run --threshold slow_wait_ms=5 -- curl -s http://127.0.0.1:8080/\n"
 		"  sudo advisor run --repeat 5 --expect async --policy ci/policy.json \\\n"
 		"       --baseline ci/baseline.json -o report.json -o gate.xml -o summary.md -- ./load-test\n"
@@ -181,6 +186,9 @@ int cli_parse(int argc, char **argv, struct options *o)
 			break;
 		case 'S':
 			o->syscalls = true;
+			break;
+		case OPT_STACKS:
+			o->stacks = true;
 			break;
 		case 'p':
 			if (parse_int(optarg, 1, 0x7fffffff, &v))

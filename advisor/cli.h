@@ -41,6 +41,7 @@ struct options {
 	struct thresholds thresholds;
 	double duration_s; /* 0: none */
 	bool syscalls;
+	bool stacks; /* --stacks */
 	int repeat;
 	int verbosity; /* -1 quiet, 0 normal, 1 verbose */
 	pid_t pid; /* attach */

@@ -246,9 +246,62 @@ struct task_state {
 	__u32 tid;
 	__u32 tgid;
 	__u32 next_tid; /* the id an exec gave it, while its account waits to move there */
-	__u32 pad2;
+	/* --stacks: bpf_get_stackid() + 1 of the blocked wait's user stack, 0 for none */
+	__u32 stack;
+	__u32 stack_mm; /* --stacks: its address space's mm_id (struct stack_proc_key) */
+	__u32 pad3;
 	__u64 fifo; /* the pipe or FIFO (struct file address) the thread blocks on, or 0 */
 	__u64 last_fifo; /* the one of its previous external I/O wait, or 0 */
+};
+
+/*
+ * --stacks (bpf/stacks.bpf.h): user stacks of the tree's waits and of its
+ * samples on CPU, aggregated in the kernel by process, stack, cause and
+ * internal/external. Frame pointers give the stack id; one copy of the
+ * registers and the top of the stack per (process, stack id) lets user
+ * space unwind again with DWARF CFI where the code has no frame pointers.
+ */
+#define STACK_DEPTH 64 /* frames the kernel walks */
+#define MAX_STACK_IDS 8192 /* distinct stacks in the stack trace map */
+#define MAX_STACK_KEYS 16384 /* (process, stack, cause, internal) aggregates */
+#define MAX_STACK_SAMPLES 2048 /* register and stack copies */
+#define MAX_STACK_PROCS 4096 /* processes with stacks, for user space to map */
+#define STACK_COPY 2048 /* bytes of the user stack copied from its pointer up */
+#define STACK_CAUSE_CPU NR_CAUSES /* cause of an on-CPU sample */
+#define STACK_REGS 17 /* x86_64 DWARF registers 0-16: rax..r15, then rip */
+
+/*
+ * A process's address space: its tgid, and an id of its mm (which an exec
+ * replaces) so that stacks from before and after an exec are read against
+ * the mappings of their own program.
+ */
+struct stack_proc_key {
+	__u32 tgid;
+	__u32 mm_id;
+};
+
+struct stack_key {
+	struct stack_proc_key proc;
+	__s32 stack_id;
+	__u32 cause; /* enum cause, or STACK_CAUSE_CPU */
+	__u32 internal; /* waits: a thread of the tree ended it */
+};
+
+struct stack_value {
+	__u64 time_ns;
+	__u64 count;
+};
+
+struct stack_sample_key {
+	struct stack_proc_key proc;
+	__s32 stack_id;
+};
+
+struct stack_sample {
+	__u64 regs[STACK_REGS]; /* user registers, DWARF numbering */
+	__u32 size; /* bytes of data, copied from regs[7] (rsp) up */
+	__u32 pad;
+	__u8 data[STACK_COPY];
 };
 
 #endif /* ADVISOR_BPF_ABI_H */

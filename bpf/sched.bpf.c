@@ -13,6 +13,7 @@
 
 #include "abi.h"
 #include "hist.bpf.h"
+#include "stacks.bpf.h"
 #include "tree.bpf.h"
 #include "wake_context.bpf.h"
 
@@ -555,6 +556,14 @@ static __always_inline struct thread_stats *close_episode(struct task_struct *t,
 		 * can be told apart here (README, "Known limits").
 		 */
 		account_blocked(st, tot, s, rest);
+		/* --stacks: the wait's time, at the stack it blocked in */
+		if (stacks_on && s->stack) {
+			struct stack_proc_key pk = { .tgid = member_tgid(t, s),
+						     .mm_id = s->stack_mm };
+
+			stack_add(&pk, s->stack, wait_cause(s), wake_is_internal(s), rest);
+		}
+		s->stack = 0;
 		break;
 	case TS_AFTER_WAKEUP:
 		st->runq_wakeup_ns += ddelay;
@@ -571,7 +580,7 @@ static __always_inline struct thread_stats *close_episode(struct task_struct *t,
 }
 
 /* The switch-out of prev; cast: direct loads through bpf_rdonly_cast() (6.2+). */
-static __always_inline int switch_out(bool preempt, struct task_struct *prev,
+static __always_inline int switch_out(void *ctx, bool preempt, struct task_struct *prev,
 				      unsigned int prev_state, const bool cast)
 {
 	struct task_state *s = tree_state(prev);
@@ -606,6 +615,14 @@ static __always_inline int switch_out(bool preempt, struct task_struct *prev,
 	} else if (!preempt && (prev_state & TASK_BLOCKING_BITS)) {
 		classify_wait(prev, s, prev_state, cast);
 		s->state = TS_BLOCKED;
+		/* runs in prev's context: current's user stack is prev's */
+		if (stacks_on) {
+			struct stack_proc_key pk;
+
+			stack_proc_of(prev, member_tgid(prev, s), &pk);
+			s->stack = stack_take(ctx, prev, &pk);
+			s->stack_mm = pk.mm_id;
+		}
 		/*
 		 * A waker that ran before this switch-out already ended the wait.
 		 * Taken with an exchange: a waker on another CPU may be writing
@@ -635,14 +652,14 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(on_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	return switch_out(preempt, prev, prev_state, true);
+	return switch_out(ctx, preempt, prev, prev_state, true);
 }
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(on_sched_switch_read, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	return switch_out(preempt, prev, prev_state, false);
+	return switch_out(ctx, preempt, prev, prev_state, false);
 }
 
 /*

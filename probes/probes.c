@@ -33,6 +33,7 @@ struct probes {
 	struct probe_syscalls *syscalls;
 	struct probe_conns *conns;
 	struct probe_requests *requests;
+	struct probe_stacks *stacks;
 	char mode[64];
 };
 
@@ -45,7 +46,7 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 	if (!p)
 		return -ENOMEM;
 	libbpf_set_print(o->verbose ? print_all : print_none);
-	e = probe_sched_open(&p->sched, err, errlen);
+	e = probe_sched_open(&p->sched, o->stacks, err, errlen);
 	if (e) {
 		free(p);
 		return e;
@@ -71,6 +72,13 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 		else
 			strcat(p->mode, "+syscalls");
 	}
+	if (o->stacks) {
+		/* the waits' stacks come with the scheduler probes; this adds time on CPU and reads them */
+		if (probe_stacks_open(&p->stacks, p->sched, why, sizeof(why)))
+			fprintf(stderr, "advisor: %s; no stacks\n", why);
+		else
+			strcat(p->mode, "+stacks");
+	}
 	*out = p;
 	return 0;
 }
@@ -79,6 +87,7 @@ void probes_destroy(struct probes *p)
 {
 	if (!p)
 		return;
+	probe_stacks_destroy(p->stacks);
 	probe_syscalls_destroy(p->syscalls);
 	probe_requests_destroy(p->requests);
 	probe_conns_destroy(p->conns);
@@ -160,6 +169,7 @@ int probes_open_work(struct probes *p, __u64 now, __u64 min_age, struct timeline
 
 int probes_drain(struct probes *p)
 {
+	probe_stacks_drain(p->stacks);
 	return probe_sched_drain(p->sched);
 }
 
@@ -178,6 +188,11 @@ int probes_collect(struct probes *p, struct profile *prof)
 	}
 	if (p->requests) {
 		e = probe_requests_collect(p->requests, prof);
+		if (e)
+			return e;
+	}
+	if (p->stacks) {
+		e = probe_stacks_collect(p->stacks, prof);
 		if (e)
 			return e;
 	}

@@ -19,6 +19,7 @@ struct probes;
 
 struct probes_opts {
 	bool syscalls; /* -S: the per-syscall table */
+	bool stacks; /* --stacks: user stacks of waits and of time on CPU */
 	int cgroup_fd; /* cgroup v2 directory of the run, or -1 for none */
 	bool verbose;
 };
@@ -106,8 +107,11 @@ struct probe_sched;
 struct probe_syscalls;
 struct probe_conns;
 
-int probe_sched_open(struct probe_sched **out, char *err, size_t errlen);
+/* stacks: take the user stack of every wait (--stacks, bpf/stacks.bpf.h) */
+int probe_sched_open(struct probe_sched **out, bool stacks, char *err, size_t errlen);
 int probe_sched_tree_fd(const struct probe_sched *s);
+/* The fd of one of the scheduler object's maps, to share; -ENOENT */
+int probe_sched_map_fd(const struct probe_sched *s, const char *name);
 /* Whether the switch-out loads directly (6.2+), or with probe reads. */
 bool probe_sched_direct_loads(const struct probe_sched *s);
 int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed);
@@ -139,5 +143,17 @@ int probe_conns_seed_pid(struct probe_conns *c, pid_t pid, enum conns_seed what)
 void probe_conns_seeded(struct probe_conns *c, const pid_t *pids, size_t nr);
 int probe_conns_collect(struct probe_conns *c, struct profile *prof);
 void probe_conns_destroy(struct probe_conns *c);
+
+/*
+ * --stacks (probes/stacks.c): the on-CPU sampler, on the scheduler's stack
+ * maps. probe_stacks_drain() reads the mappings of the processes that
+ * showed stacks since the last call, while they live; collect symbolises.
+ */
+struct probe_stacks;
+int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched, char *err,
+		      size_t errlen);
+void probe_stacks_drain(struct probe_stacks *st);
+int probe_stacks_collect(struct probe_stacks *st, struct profile *prof);
+void probe_stacks_destroy(struct probe_stacks *st);
 
 #endif /* ADVISOR_PROBES_H */

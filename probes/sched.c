@@ -80,11 +80,20 @@ static __u32 pidns_inum(void)
  * Opens and loads the scheduler programs with one of the two switch-outs:
  * direct loads through bpf_rdonly_cast() (Linux 6.2+), or probe reads.
  */
-static int load_variant(struct probe_sched *s, bool direct)
+static int load_variant(struct probe_sched *s, bool direct, bool stacks)
 {
 	s->skel = sched_bpf__open();
 	if (!s->skel)
 		return -errno;
+	s->skel->rodata->stacks_on = stacks;
+	if (!stacks) {
+		/* without --stacks nothing of them is allocated */
+		bpf_map__set_max_entries(s->skel->maps.stack_traces, 1);
+		bpf_map__set_max_entries(s->skel->maps.stack_times, 1);
+		bpf_map__set_max_entries(s->skel->maps.stack_samples, 1);
+		bpf_map__set_max_entries(s->skel->maps.stack_procs, 1);
+		bpf_map__set_max_entries(s->skel->maps.stack_new_procs, 4096);
+	}
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch, direct);
 	bpf_program__set_autoload(s->skel->progs.on_sched_switch_read, !direct);
 	syscall_classes_fill((__u8 *)s->skel->rodata->syscall_class, MAX_SYSCALLS);
@@ -93,7 +102,7 @@ static int load_variant(struct probe_sched *s, bool direct)
 	return sched_bpf__load(s->skel);
 }
 
-int probe_sched_open(struct probe_sched **out, char *err, size_t errlen)
+int probe_sched_open(struct probe_sched **out, bool stacks, char *err, size_t errlen)
 {
 	struct probe_sched *s = calloc(1, sizeof(*s));
 	int e;
@@ -102,12 +111,12 @@ int probe_sched_open(struct probe_sched **out, char *err, size_t errlen)
 		return -ENOMEM;
 	s->ncpus = libbpf_num_possible_cpus();
 	s->direct_loads = true;
-	e = load_variant(s, true);
+	e = load_variant(s, true, stacks);
 	if (e && e != -EPERM) {
 		/* before 6.2 the kernel has no bpf_rdonly_cast(): read the fd's file instead */
 		sched_bpf__destroy(s->skel);
 		s->direct_loads = false;
-		e = load_variant(s, false);
+		e = load_variant(s, false, stacks);
 	}
 	if (!s->skel) {
 		snprintf(err, errlen, "cannot open sched probe: %s", strerror(-e));
@@ -130,6 +139,13 @@ out_destroy:
 out_free:
 	free(s);
 	return e ? e : -EINVAL;
+}
+
+int probe_sched_map_fd(const struct probe_sched *s, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(s->skel->obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
 bool probe_sched_direct_loads(const struct probe_sched *s)
