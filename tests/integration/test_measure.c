@@ -330,7 +330,10 @@ Test(measure, stale_wake_note_not_reused, .timeout = 120)
 		    ipc / 1e6, internal / 1e6, jint(r.report, "waits.ipc.count"),
 		    jint(r.report, "time.blocked_ns.net") / 1e6,
 		    jint(r.report, "time.internal_ns.net") / 1e6);
-	cr_expect(ipc > 0, "time.blocked_ns.ipc is 0");
+	/* a reader behind the writer (a busy machine) finds lines ready and never waits */
+	cr_expect(ipc > 0 || truth_need(&r, "fifo_wait_ns") < 1000000,
+		  "time.blocked_ns.ipc is 0, the reads waited %.3f ms",
+		  truth_need(&r, "fifo_wait_ns") / 1e6);
 	cr_expect(internal == 0,
 		  "%.3f ms of the FIFO reads' %.3f ms counted internal: only the outside writer "
 		  "feeds the FIFO",

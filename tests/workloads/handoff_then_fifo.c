@@ -11,6 +11,9 @@
  * read that follows blocks until the outside writer writes: an external
  * wait, whatever woke the thread before. Ground truth:
  *   truth lines N        FIFO lines read
+ *   truth fifo_wait_ns N FIFO reads that took over 100 us, summed: the ones
+ *                        that waited for the writer (a reader that fell
+ *                        behind it on a busy machine finds lines ready)
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -86,6 +89,7 @@ int main(int argc, char **argv)
 {
 	char line[64], c;
 	unsigned long lines = 0;
+	unsigned long long fifo_wait = 0;
 	pthread_t w, h;
 	int fd;
 
@@ -99,7 +103,7 @@ int main(int argc, char **argv)
 		return 2;
 	pin(0);
 	for (;;) {
-		unsigned long long until = cpu_ns() + 1000000;
+		unsigned long long until = cpu_ns() + 1000000, t0;
 		ssize_t n;
 
 		while (cpu_ns() < until)
@@ -107,7 +111,10 @@ int main(int argc, char **argv)
 		atomic_store(&asked, 1);
 		if (read(handoff[0], &c, 1) != 1)
 			return 2;
+		t0 = now_ns();
 		n = read(fd, line, sizeof(line));
+		if (now_ns() - t0 > 100000)
+			fifo_wait += now_ns() - t0;
 		if (n <= 0)
 			break;
 		lines++;
@@ -116,5 +123,6 @@ int main(int argc, char **argv)
 	pthread_join(w, NULL);
 	pthread_join(h, NULL);
 	truth("lines %lu", lines);
+	truth("fifo_wait_ns %llu", fifo_wait);
 	return 0;
 }
