@@ -200,7 +200,14 @@ static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __
 	tr->work += work;
 	tr->cpu_io += cpu + io;
 	tr->sleep += th->blocked_ns[CAUSE_SLEEP];
-	tr->lock += lock;
+	/*
+	 * a thread parked on a futex for the whole run (redis's bio threads, a
+	 * pool with no work) waits for work, not for a lock someone holds
+	 */
+	if (busy)
+		tr->lock += lock;
+	else
+		tr->rest += th->blocked_ns[CAUSE_LOCK];
 	tr->child += th->blocked_ns[CAUSE_CHILD];
 	tr->rest += th->blocked_ns[CAUSE_OTHER];
 	/* a wait the tree ended itself is not I/O: it counts as an other wait */

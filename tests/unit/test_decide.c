@@ -489,6 +489,28 @@ Test(decide, make_with_busy_children_is_judged)
 	free(f);
 }
 
+/*
+ * An idle server (redis with no client: its loop wakes on timers, three
+ * helper threads parked on condition variables for the whole run) is idle,
+ * not lock-bound: parked threads wait for work. A thread that does work
+ * between its lock waits still counts them as locks.
+ */
+Test(decide, parked_helpers_make_an_idle_tree_idle_not_locks)
+{
+	struct fixture *f = fx_new(3000, 2, "native");
+	struct thread_profile *loop = fx_thread(f, 0);
+	const struct verdict *v;
+
+	loop->cpu_ns = MS(30);
+	loop->blocked_ns[CAUSE_SLEEP] = MS(2970);
+	for (int i = 0; i < 3; i++)
+		fx_thread(f, 0)->blocked_ns[CAUSE_LOCK] = MS(3000);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE);
+	cr_expect_str_eq(v->inconclusive_reason, "idle");
+	free(f);
+}
+
 Test(decide, inconclusive_locks)
 {
 	/* four threads serialised on one mutex */
