@@ -21,9 +21,9 @@
  * Which phase is the steady state goes by order, as a program runs: of
  * three, the middle one; of two, the second (the first was the start-up),
  * unless it lasted less than half as long as the first (TEARDOWN_MAX): then
- * it is the tear-down and the first is the steady state. A start-up that
- * runs long on a busy machine (imports stretched by other programs) is still
- * the start-up.
+ * it is the tear-down and the first is the steady state. Lengths leave out
+ * other programs' load (own_len()): a start-up that runs long on a busy
+ * machine (imports stretched by other programs) is still the start-up.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -74,6 +74,28 @@ static double run_cost(const struct sums *z, size_t a, size_t b)
 	double w = z->w[b] - z->w[a], s = z->s[b] - z->s[a], q = z->q[b] - z->q[a];
 
 	return w > 0 ? q - s * s / w : 0;
+}
+
+/*
+ * The length of buckets a..b without other programs' load: the run queue
+ * time the tree's own demand does not explain, over the threads busy at once.
+ * A start-up that a busy machine stretched fourfold is still a start-up.
+ */
+static double own_len(const struct profile *p, size_t a, size_t b)
+{
+	double len = 0, ext = 0, work = 0, busy;
+
+	for (size_t i = a; i < b; i++) {
+		const struct timeline_bucket *k = &p->buckets[i];
+		double l = timeline_bucket_len(p, i);
+
+		len += l;
+		ext += k->runq_ns - timeline_runq_own(k, l, p->cpus);
+		work += (double)k->cpu_ns + k->runq_ns + k->io_ns;
+	}
+	busy = len > 0 ? work / len : 1;
+	len -= ext / (busy > 1 ? busy : 1);
+	return len > 0 ? len : 0;
 }
 
 static void phase_fill(const struct profile *p, size_t a, size_t b, struct phase *ph)
@@ -193,8 +215,7 @@ size_t phases_find(const struct profile *p, struct phases *ph)
 	for (size_t k = 0; k < n; k++)
 		phase_fill(p, cuts[k], cuts[k + 1], &ph->phase[k]);
 	ph->steady = 1;
-	if (n == 2 && (double)(ph->phase[1].end_ns - ph->phase[1].start_ns) <
-			      TEARDOWN_MAX * (ph->phase[0].end_ns - ph->phase[0].start_ns))
+	if (n == 2 && own_len(p, cuts[1], cuts[2]) < TEARDOWN_MAX * own_len(p, cuts[0], cuts[1]))
 		ph->steady = 0;
 	for (size_t k = 0; k < n; k++)
 		ph->phase[k].kind = k < ph->steady	? PHASE_STARTUP :

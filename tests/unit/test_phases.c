@@ -132,6 +132,25 @@ Test(phases, steady_of_two_goes_by_order)
 	}
 }
 
+/*
+ * A start-up that other programs' load stretched to twice its length (half
+ * of each bucket waiting for a CPU they held) is still the start-up beside
+ * a steady state half its wall length
+ */
+Test(phases, start_up_stretched_by_load_stays_the_start_up)
+{
+	struct tl *t = tl_new(2);
+	struct phases ph;
+
+	tl_add(t, 12, 50, 0);
+	for (int i = 0; i < 12; i++)
+		t->b[i].runq_ns = MS(50);
+	tl_add(t, 5, 10, 90);
+	cr_assert_eq(find(t, &ph), 2);
+	cr_expect_eq(ph.steady, 1, "steady %zu", ph.steady);
+	free(t);
+}
+
 /* neighbouring phases whose shares differ by less than the gap (0.3) are one */
 Test(phases, gap_at_and_around_its_minimum)
 {
