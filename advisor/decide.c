@@ -350,6 +350,7 @@ static void speedup(const struct tree *tr, enum model m, struct judgement *j, st
 {
 	critical_path(tr, m, j);
 	v->speedup_bound = j->path_bound > 1 ? j->path_bound : 1;
+	v->own_wall_ns = (__u64)j->own_wall;
 }
 
 /* The I/O-bound branch: async or multithreading, and the I/O drivers' factor. */

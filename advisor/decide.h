@@ -71,6 +71,7 @@ struct verdict {
 	double whole_io_fraction;
 
 	double speedup_bound;
+	__u64 own_wall_ns; /* the wall the bound divides: without waits for CPUs others held */
 	char speedup_basis[384];
 	char advice[256]; /* one line: what to do, "from X to Y" */
 	char rationale[1024];

@@ -547,6 +547,7 @@ static void add_verdict(struct writer *w, struct json_object *root, const struct
 	}
 
 	add_double(w, o, "speedup_bound", v->speedup_bound);
+	add_u64(w, o, "own_wall_ns", v->own_wall_ns);
 	add_fixed(w, o, "speedup_basis", v->speedup_basis, sizeof(v->speedup_basis));
 	add_fixed(w, o, "advice", v->advice, sizeof(v->advice));
 	add_fixed(w, o, "rationale", v->rationale, sizeof(v->rationale));
