@@ -3,7 +3,8 @@
  * The findings: which code the verdict's drivers come from. The stacks the
  * verdict's time was measured at are taken by their location (the first
  * frame in the program's own code: the innermost one with a file and line
- * from the debug info, as libc without its debug package has none), and the
+ * from the debug info outside the system's libraries, else the innermost one
+ * with a file and line), and the
  * innermost named frame (the call that waited, or ran). Stacks with the same
  * location and call are one call site; the largest sites are the findings,
  * each with its share of its cause's time of that kind in the stacks (the
@@ -62,9 +63,21 @@ static int site_time_cmp(const void *pa, const void *pb)
 	return site_key_cmp(pa, pb);
 }
 
+/*
+ * Whether f is in a library of the system's (Debian's /lib and /usr/lib):
+ * with its -dbg package (libc6-dbg) it has files and lines too, and its
+ * read.c:26 is not where the program waited.
+ */
+static bool is_system_library(const struct stack_frame *f)
+{
+	return f->module && (!strncmp(f->module, "/lib/", 5) || !strncmp(f->module, "/lib64/", 7) ||
+			     !strncmp(f->module, "/usr/lib/", 9) ||
+			     !strncmp(f->module, "/usr/lib64/", 11));
+}
+
 static void site_of(const struct stack_entry *e, int cause, struct site *s)
 {
-	const struct stack_frame *named = NULL;
+	const struct stack_frame *named = NULL, *lib = NULL;
 
 	memset(s, 0, sizeof(*s));
 	s->cause = cause;
@@ -75,10 +88,16 @@ static void site_of(const struct stack_entry *e, int cause, struct site *s)
 
 		if (!named && f->function && f->function[0])
 			named = f;
-		if (!s->loc && f->file && f->file[0] && f->line)
+		if (s->loc || !f->file || !f->file[0] || !f->line)
+			continue;
+		if (!is_system_library(f))
 			s->loc = f;
+		else if (!lib)
+			lib = f;
 	}
 	s->leaf = named ? named->function : NULL;
+	if (!s->loc)
+		s->loc = lib;
 	if (!s->loc)
 		s->loc = named ? named : (e->nr_frames ? &e->frames[0] : NULL);
 }

@@ -622,40 +622,6 @@ static int records_read(struct probe_stacks *st, struct stack_rec **out, size_t 
 	return 0;
 }
 
-/*
- * ADVISOR_STACKS_DEBUG set: the stacks on stderr, one entry a block, until
- * the report's writers show them (temporary: the integration test reads it).
- */
-static void stacks_debug_dump(const struct stacks *s)
-{
-	static const char *const names[NR_CAUSES + 1] = { "net", "disk", "poll", "lock", "sleep",
-							  "child", "ipc", "other", "cpu" };
-
-	if (!getenv("ADVISOR_STACKS_DEBUG"))
-		return;
-	fprintf(stderr, "stacks: complete %llu truncated %llu unsymbolised %llu dropped %llu\n",
-		(unsigned long long)s->complete, (unsigned long long)s->truncated,
-		(unsigned long long)s->unsymbolised, (unsigned long long)s->dropped);
-	for (int c = 0; c <= NR_CAUSES; c++) {
-		for (size_t i = 0; i < s->by_cause[c].nr; i++) {
-			const struct stack_entry *e = &s->by_cause[c].entries[i];
-
-			fprintf(stderr, "stack %s %s time_ns %llu count %llu%s\n", names[c],
-				c == STACKS_CPU ? "cpu" : e->external ? "external" : "internal",
-				(unsigned long long)e->time_ns, (unsigned long long)e->count,
-				e->truncated ? " truncated" : "");
-			for (size_t k = 0; k < e->nr_frames; k++) {
-				const struct stack_frame *f = &e->frames[k];
-
-				fprintf(stderr, "  #%zu 0x%llx %s %s:%u %s\n", k,
-					(unsigned long long)f->addr,
-					f->function ? f->function : "??", f->file ? f->file : "??",
-					f->line, f->module ? f->module : "??");
-			}
-		}
-	}
-}
-
 static void pending_free(struct pending_list *pl)
 {
 	for (size_t i = 0; i < pl->nr; i++) {
@@ -723,7 +689,5 @@ int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
 			e = list_finish(&pending[c], &s->by_cause[c], s);
 		pending_free(&pending[c]);
 	}
-	if (!e)
-		stacks_debug_dump(s);
 	return e;
 }

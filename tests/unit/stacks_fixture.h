@@ -114,7 +114,7 @@ static inline void fx_client_stacks(struct stacks *s)
 
 /* Names no format may pass through as they are: quotes, markup, ';', newlines, bad UTF-8. */
 static const struct fx_frame fx_hostile[] = {
-	{ "op\"er<ator>;&'x\n\xff\xfe", "/src/we\"ird<dir>/f;le\n.c", 7, "/lib/m\"od<u>le;.so" },
+	{ "op\"er<ator>;&'x\n\xff\xfe", "/src/we\"ird<dir>/f;le\n.c", 7, "/opt/m\"od<u>le;.so" },
 	{ "main", "/src/m a%in.c", 3, "/usr/bin/t" },
 };
 
