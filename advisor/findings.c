@@ -96,6 +96,17 @@ static void site_of(const struct stack_entry *e, int cause, struct site *s)
 			lib = f;
 	}
 	s->leaf = named ? named->function : NULL;
+	/*
+	 * no frame of the program's own with a line: when the innermost frame
+	 * has no name but a module (liblzma without symbols) the time is there,
+	 * not in the libc frame that started its thread further out; one with
+	 * neither (an address in no mapping) says nothing
+	 */
+	if (!s->loc && e->nr_frames && !(e->frames[0].function && e->frames[0].function[0]) &&
+	    e->frames[0].module && e->frames[0].module[0]) {
+		s->loc = &e->frames[0];
+		s->leaf = NULL;
+	}
 	if (!s->loc)
 		s->loc = lib;
 	if (!s->loc)

@@ -106,6 +106,37 @@ Test(findings, cpu_bound_names_the_hottest_stacks)
 	stacks_free(&p.stacks);
 }
 
+/*
+ * xz without liblzma's symbols: the CPU time is in liblzma's unnamed code,
+ * not in libc's start_thread (which libc6-dbg gives a file and line) that
+ * started the thread further out
+ */
+Test(findings, unnamed_code_in_a_library_is_the_location)
+{
+	static const struct fx_frame lzma[] = {
+		{ NULL, NULL, 0, "/usr/lib/x86_64-linux-gnu/liblzma.so.5.4.1" },
+		{ NULL, NULL, 0, "/usr/lib/x86_64-linux-gnu/liblzma.so.5.4.1" },
+		{ "start_thread", "./nptl/pthread_create.c", 442, "/usr/lib/x86_64-linux-gnu/libc.so.6" },
+	};
+	struct process_profile proc;
+	struct thread_profile th;
+	struct thresholds t;
+	struct profile p;
+	struct verdict v;
+
+	one_thread(&p, &proc, &th, 1900, 50);
+	p.stacks.collected = true;
+	fx_stack_add(&p.stacks, STACKS_CPU, lzma, 3, MS(1900), 190, false);
+	thresholds_default(&t);
+	cr_assert_eq(decide_model(&p, &t, &v), 0);
+	cr_assert_eq(v.nr_findings, 1);
+	cr_expect_str_eq(v.findings[0].function, "");
+	cr_expect_str_eq(v.findings[0].module, "/usr/lib/x86_64-linux-gnu/liblzma.so.5.4.1");
+	cr_expect_not_null(strstr(v.rationale, "code without symbols in liblzma.so.5.4.1"), "%s",
+			   v.rationale);
+	stacks_free(&p.stacks);
+}
+
 /* Stacks that reach one location with one call are one call site, whatever called it. */
 Test(findings, stacks_at_one_site_merge)
 {
