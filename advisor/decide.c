@@ -64,8 +64,9 @@
  * Phases: when the timeline has phases (start-up, steady, tear-down:
  * phases.c), each phase is judged on its own io_fraction, CPUs used and busy
  * threads, from the timeline, and the verdict is the steady phase's (the
- * middle of three, the second of two unless it is a short tear-down), with the current model of the threads that spent at least half
- * their life in it. The drivers only the whole run measures (wait_p50, peak
+ * middle of three, the second of two unless it is a short tear-down), with
+ * the current model of the threads that lived through it or spent at least
+ * half their life in it. The drivers only the whole run measures (wait_p50, peak
  * open, locks, the critical path) are the run's in every phase, and the
  * inconclusive reasons are judged on the whole run first: an idle run is
  * idle in every phase. The bound is the whole program's.

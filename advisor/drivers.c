@@ -259,7 +259,10 @@ static const char *tree_current_model(const struct tree *tr)
 	return "single-threaded";
 }
 
-/* Whether at least half of th's span lies in [from, to). */
+/*
+ * Whether th ran in [from, to): it spans the whole window (a main thread
+ * that lives through every phase), or at least half its span lies in it.
+ */
 static bool thread_in_window(const struct thread_profile *th, __u64 wall, __u64 from, __u64 to)
 {
 	__u64 end = thread_end_ns(th, wall), start = th->start_ns;
@@ -267,6 +270,8 @@ static bool thread_in_window(const struct thread_profile *th, __u64 wall, __u64 
 
 	if (end <= start)
 		return start >= from && start < to;
+	if (start <= from && end >= (to < wall ? to : wall))
+		return true;
 	return b > a && 2 * (b - a) >= end - start;
 }
 

@@ -138,8 +138,8 @@ void tree_collect(const struct profile *p, const struct thresholds *t,
  * pool: the runtime's pool (pool.c), whose threads' waits for work are no
  * lock contention.
  *
- * As tree_collect(), over the threads that spent at least half their span
- * in [from, to) (ns from the start of the run): what a phase of the run
+ * As tree_collect(), over the threads that span all of [from, to) (ns from
+ * the start of the run) or spent at least half their span in it: what a phase of the run
  * ran, for its current_model. The timeline's sums stay the run's.
  */
 void tree_collect_window(const struct profile *p, const struct thresholds *t,

@@ -351,3 +351,35 @@ Test(phases, one_phase_verdict_is_the_whole_run)
 	cr_expect_null(strstr(v.rationale, "phases"), "%s", v.rationale);
 	free(t);
 }
+
+/*
+ * Threads that live through every phase run the steady one too, however
+ * short it is beside their life (an asyncio client's one thread: 0.9 s of a
+ * 2 s run)
+ */
+Test(phases, threads_through_the_run_run_the_steady_phase)
+{
+	struct tl *t = tl_new(2);
+	struct thread_profile th[2] = {};
+	struct process_profile proc = { .pid = 100, .nr_threads = 2, .threads = th };
+	struct thresholds thr;
+	struct verdict v;
+
+	tl_add(t, 6, 200, 0);
+	tl_add(t, 8, 20, 180);
+	tl_add(t, 6, 200, 0);
+	t->p.processes = &proc;
+	t->p.nr_processes = 1;
+	t->p.overhead.events = 1000;
+	for (int i = 0; i < 2; i++) {
+		th[i].tid = 100 + i;
+		th[i].cpu_ns = MS(1280);
+		th[i].blocked_ns[CAUSE_NET] = MS(720);
+	}
+	thresholds_default(&thr);
+	cr_assert_eq(decide_model(&t->p, &thr, &v), 0);
+	cr_assert_eq(v.phases.nr, 3);
+	cr_expect_eq(v.phases.steady, 1);
+	cr_expect_str_eq(v.current_model, "multithreaded");
+	free(t);
+}
