@@ -11,10 +11,13 @@
  *   work   cpu + runq + io;
  *   busy   cpu + io >= busy_min x min(wall, life): a short-lived thread is
  *          judged on its own life, so the children of `make` count;
- *   worker a busy thread with cpu + io >= 10% of the busiest thread's: it
+ *   worker a busy thread with cpu + io >= 10% of the busiest thread's, and
+ *          cpu + io over its life >= 10% of the highest such rate: it
  *          counts in current_model, so runtime helpers (GC, JIT, timers)
  *          that wake now and then do not make a program "multithreaded",
- *          while 32 threads sharing 2 CPUs all count.
+ *          nor a shell that forks commands one after the other a second
+ *          process at work beside them, while 32 threads sharing 2 CPUs
+ *          all count.
  *
  * The drivers: io_fraction = sum io / sum (cpu + runq + io) over busy
  * threads (the open_share, the external I/O wait in waits still open when
@@ -131,17 +134,27 @@ static bool thread_busy(const struct thread_profile *th, __u64 wall, double busy
 	return *cpu_io > 0 && *cpu_io >= busy_min * base;
 }
 
-/* cpu + io of the busiest thread, the yardstick of a worker */
-static double busiest_cpu_io(const struct profile *p, const struct thresholds *t)
+/*
+ * cpu + io of the busiest thread, the yardstick of a worker; *rate gets the
+ * highest cpu + io over its life of any busy thread
+ */
+static double busiest_cpu_io(const struct profile *p, const struct thresholds *t, double *rate)
 {
 	double top = 0, cpu_io;
 
+	*rate = 0;
 	for (size_t i = 0; i < p->nr_processes; i++)
-		for (size_t j = 0; j < p->processes[i].nr_threads; j++)
-			if (thread_busy(&p->processes[i].threads[j], p->duration_ns, t->busy_min,
-					&cpu_io) &&
-			    cpu_io > top)
+		for (size_t j = 0; j < p->processes[i].nr_threads; j++) {
+			const struct thread_profile *th = &p->processes[i].threads[j];
+			double life = thread_life_ns(th, p->duration_ns);
+
+			if (!thread_busy(th, p->duration_ns, t->busy_min, &cpu_io))
+				continue;
+			if (cpu_io > top)
 				top = cpu_io;
+			if (life > 0 && cpu_io / life > *rate)
+				*rate = cpu_io / life;
+		}
 	return top;
 }
 
@@ -284,7 +297,8 @@ void tree_collect(const struct profile *p, const struct thresholds *t,
 void tree_collect_window(const struct profile *p, const struct thresholds *t,
 			 const struct runtime_pool *pool, __u64 from, __u64 to, struct tree *tr)
 {
-	double worker_min = WORKER_MIN * busiest_cpu_io(p, t);
+	double top_rate, worker_min = WORKER_MIN * busiest_cpu_io(p, t, &top_rate);
+	double rate_min = WORKER_MIN * top_rate;
 	struct span *spans;
 	size_t nr_spans = 0;
 
@@ -320,7 +334,8 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 			proc_cpu += th->cpu_ns;
 			if (tr->nodejs && th->cpu_ns > tr->serial_cpu)
 				tr->serial_cpu = th->cpu_ns;
-			if (cpu_io < worker_min) {
+			if (cpu_io < worker_min ||
+			    cpu_io < rate_min * thread_life_ns(th, p->duration_ns)) {
 				if (brief && thread_life_ns(th, p->duration_ns) < BRIEF_MAX * tr->wall) {
 					brief[nr_brief++] = (struct span){
 						th->start_ns, thread_end_ns(th, p->duration_ns)

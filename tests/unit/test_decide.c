@@ -957,6 +957,33 @@ Test(decide, current_model_thread_per_request)
 	}
 }
 
+/*
+ * A shell fetching URLs with curl one after the other: the shell's 16 ms of
+ * forking over 1.4 s is 15% of a curl's cpu + io, but its rate is 1% of a
+ * curl's: no second process at work beside the curls
+ */
+Test(decide, current_model_shell_running_commands_in_turn)
+{
+	struct fixture *f = fx_new(1400, 2, "native");
+	struct thread_profile *sh = fx_thread(f, 0);
+	const struct verdict *v;
+
+	sh->cpu_ns = MS(16);
+	sh->blocked_ns[CAUSE_CHILD] = MS(1380);
+	for (int i = 0; i < 7; i++) {
+		struct thread_profile *c = fx_thread(f, 1 + i);
+
+		c->start_ns = MS(5 + 140 * i);
+		c->end_ns = c->start_ns + MS(138);
+		c->cpu_ns = MS(50);
+		c->blocked_ns[CAUSE_POLL] = MS(53);
+	}
+	fx_waits(f, CAUSE_POLL, 25, 7);
+	v = fx_decide(f);
+	cr_expect_str_eq(v->current_model, "single-threaded");
+	free(f);
+}
+
 Test(decide, current_model_sequential_processes)
 {
 	/* a script running two CPU-bound commands one after the other */
