@@ -45,6 +45,7 @@ static void timeline_push(struct session *rs, const struct tree_totals *now)
 	 */
 	probes_open_work(rs->probes, session_now_ns(), TIMELINE_OPEN_MIN_NS, &open);
 	timeline_spread(&rs->timeline, &closed, &open, &rs->open_last, &delta);
+	timeline_repay(&rs->timeline, rs->prof, &delta);
 	/* out of memory: the tick is lost, and its totals join the next one */
 	if (!timeline_add(&rs->timeline, rs->prof, &delta)) {
 		rs->last = *now;

@@ -46,6 +46,27 @@ void timeline_spread(struct timeline *tl, const struct timeline_bucket *closed,
 	}
 }
 
+void timeline_repay(struct timeline *tl, struct profile *p, struct timeline_bucket *out)
+{
+	__u64 moved = 0;
+
+	for (size_t i = p->nr_buckets; i-- > 0 && tl->owed[2] < 0;) {
+		struct timeline_bucket *b = &p->buckets[i];
+		__u64 x = b->io_ns < (__u64)-tl->owed[2] ? b->io_ns : (__u64)-tl->owed[2];
+
+		b->io_ns -= x;
+		b->other_ns += x;
+		tl->owed[2] += (__s64)x;
+		moved += x;
+	}
+	if (out->other_ns >= moved) {
+		out->other_ns -= moved;
+	} else {
+		tl->owed[3] -= (__s64)(moved - out->other_ns);
+		out->other_ns = 0;
+	}
+}
+
 int timeline_add(struct timeline *tl, struct profile *p, const struct timeline_bucket *delta)
 {
 	__u64 ticks_per_bucket;

@@ -45,6 +45,16 @@ void timeline_spread(struct timeline *tl, const struct timeline_bucket *closed,
 		     struct timeline_bucket *out);
 
 /*
+ * An open wait tallied as I/O that closed as one a thread of the tree ended
+ * (other) leaves an I/O debt: it is taken back from the buckets it was booked
+ * in, latest first, and booked there as other, which this tick's out then
+ * holds the less of. Without it the I/O stayed in those buckets (a phase of
+ * Node's loop waiting on its pool read as I/O-bound) and the debt fell on
+ * later ones.
+ */
+void timeline_repay(struct timeline *tl, struct profile *p, struct timeline_bucket *out);
+
+/*
  * Adds one tick's totals (delta) to p's timeline (p->bucket_ns starts at
  * TIMELINE_TICK_NS): into the last bucket while it spans less than
  * bucket_ns, else into a new one. 0, or -ENOMEM (the tick is lost).

@@ -108,3 +108,36 @@ Test(timeline, reclassified_episode_is_owed_not_negative)
 	cr_expect_eq(io, 500 * MS_NS, "I/O over the ticks %llu", (unsigned long long)io);
 	cr_expect_eq(other, 400 * MS_NS);
 }
+
+/*
+ * A long wait tallied as I/O while open (100 ms a tick) that closes after
+ * 250 ms as one a sibling ended (other): the I/O booked in the earlier
+ * buckets goes back to other there, and the closing tick holds only the
+ * rest, so no bucket shows I/O that was none and the totals still add up.
+ */
+Test(timeline, reclassified_wait_is_repaid_where_it_was_booked)
+{
+	struct timeline tl = { 0 };
+	struct profile p = { 0 };
+	struct timeline_bucket last = { 0 }, open, closed = { 0 }, out;
+
+	for (int t = 1; t <= 2; t++) {
+		open = (struct timeline_bucket){ .io_ns = t * 100 * MS_NS };
+		timeline_spread(&tl, &closed, &open, &last, &out);
+		timeline_repay(&tl, &p, &out);
+		cr_assert_eq(timeline_add(&tl, &p, &out), 0);
+		last = open;
+	}
+	cr_expect_eq(p.buckets[0].io_ns + p.buckets[1].io_ns, 200 * MS_NS);
+	open = (struct timeline_bucket){ 0 };
+	closed = (struct timeline_bucket){ .other_ns = 250 * MS_NS };
+	timeline_spread(&tl, &closed, &open, &last, &out);
+	timeline_repay(&tl, &p, &out);
+	cr_assert_eq(timeline_add(&tl, &p, &out), 0);
+	cr_expect_eq(p.buckets[0].io_ns + p.buckets[1].io_ns + p.buckets[2].io_ns, 0);
+	cr_expect_eq(p.buckets[0].other_ns, 100 * MS_NS);
+	cr_expect_eq(p.buckets[1].other_ns, 100 * MS_NS);
+	cr_expect_eq(p.buckets[2].other_ns, 50 * MS_NS);
+	cr_expect_eq(tl.owed[2], 0);
+	free(p.buckets);
+}
