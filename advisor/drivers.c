@@ -384,7 +384,10 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 		tr->event_loop = tree_is_event_loop(tr, &p->conns, t);
 	}
 	if (tr->wall > 0) {
-		tr->idle_share = tr->work < tr->wall ? 1 - tr->work / tr->wall : 0;
+		/* waiting for CPUs other programs held is not the tree's work either */
+		double own = tr->work > tr->runq_external ? tr->work - tr->runq_external : 0;
+
+		tr->idle_share = own < tr->wall ? 1 - own / tr->wall : 0;
 		tr->cpu_used = tr->b_cpu / tr->wall;
 		tr->busy_threads = (tr->b_cpu + tr->b_io) / tr->wall;
 	} else {

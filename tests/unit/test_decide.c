@@ -1400,6 +1400,26 @@ Test(decide, bound_leaves_out_other_programs_load)
 	free(f);
 }
 
+/*
+ * A program that sleeps 250 ms of a 300 ms run, with 11 ms of CPU, held
+ * off its CPU for 21 ms by other programs: asleep, not busy 11% of the run
+ */
+Test(decide, runq_of_other_programs_is_no_work_for_asleep)
+{
+	struct fixture *f = fx_new(300, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	fx_timeline(f, 3, MS(11.0 / 3), MS(7));
+	th->cpu_ns = MS(11);
+	th->runq_preempt_ns = MS(21);
+	th->blocked_ns[CAUSE_SLEEP] = MS(250);
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE, "model %s", model_names[v->model]);
+	cr_expect_str_eq(v->inconclusive_reason, "asleep");
+	free(f);
+}
+
 Test(decide, runq_that_other_programs_caused_is_left_out)
 {
 	struct fixture *f = fx_one_thread(MS(400), MS(600), 21, 1);
