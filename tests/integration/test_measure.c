@@ -892,6 +892,13 @@ Test(measure, io_requests_of_a_disk_neighbour_are_not_the_tree_s, .timeout = 180
 	harness_require_bpf();
 	if (access("/usr/bin/fio", X_OK))
 		cr_skip_test("fio is not installed (make deps)");
+	/*
+	 * Linux 6.1 (the emulated guest) queues a busy device's requests
+	 * without block_rq_insert, so a neighbour's may still be dispatched
+	 * from fio's context and counted (README, Known limits)
+	 */
+	if (getenv("ADVISOR_GUEST"))
+		cr_skip_test("Linux 6.1: queued requests have no insert event");
 	cr_assert(mkdtemp(dir) && mkdtemp(nb), "mkdtemp");
 	neighbour = spawn(ARGS(workload("disk_io"), nb, "40", "100000", "128"), -1);
 	sleep_ms(300);
