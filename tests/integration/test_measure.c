@@ -233,7 +233,11 @@ Test(measure, shell_pipeline_hasher_internal, .timeout = 120)
 	cr_log_info("sha256sum: ipc %.3f ms, internal %.3f ms; tree: ipc %.3f ms, internal "
 		    "%.3f ms",
 		    ipc / 1e6, internal / 1e6, tree_ipc / 1e6, tree_internal / 1e6);
-	cr_expect(ipc > 0, "sha256sum never waited on its pipe (blocked_ns.ipc 0)");
+	/*
+	 * the slower end may never find its pipe empty (the emulated guest's
+	 * sha256sum did not, twice): someone in the tree must have waited on it
+	 */
+	cr_expect(tree_ipc > 0, "nobody in the pipeline waited on its pipe (blocked_ns.ipc 0)");
 	/*
 	 * The hasher is the slower end and waits little (often ~0.1 ms in
 	 * all); a few waits of ~10 us whose wakeup the probes did not see
