@@ -860,9 +860,29 @@ static void fio_requests(const char *depth, const char *engine, const char *dir,
 	 * as long as the device's one at a time (a third), and many times it
 	 * deeper, where only the upper bound holds.
 	 */
-	cr_expect(ours <= 1.15 * lat &&
-			  ours >= (!getenv("ADVISOR_GUEST") ? 0.5 : async ? 0 : 0.33) * lat,
+	{
+		char k[96];
+		long long counted;
+
+		snprintf(k, sizeof(k), "%s.latency.count", kind);
+		counted = jint(r.report, k);
+		cr_expect(ours >= (!getenv("ADVISOR_GUEST") ? 0.5 : async ? 0 : 0.33) * lat,
 			  "mean latency %.1f µs, fio's %.1f µs", ours / 1e3, lat / 1e3);
+		/*
+		 * the upper bound compares like with like: over fio's own
+		 * requests. More than 2% off fio's count (the bounds above allow
+		 * 10% fewer and 5% more), the populations differ: requests a
+		 * kernel worker dispatched for a busy device are missing, or a
+		 * neighbour's queued without an insert event are in (Known
+		 * limits), and those waited behind the busy device for longer
+		 */
+		if (counted <= ios + ios / 50 && counted >= ios - ios / 50)
+			cr_expect(ours <= 1.15 * lat, "mean latency %.1f µs, fio's %.1f µs over %lld "
+				  "requests (fio %lld)", ours / 1e3, lat / 1e3, counted, ios);
+		else
+			cr_log_warn("%lld requests counted, fio made %lld: mean latency %.1f µs, "
+				    "fio's %.1f µs, not compared", counted, ios, ours / 1e3, lat / 1e3);
+	}
 	json_object_put(fio);
 	run_free(&r);
 }
