@@ -42,6 +42,14 @@ static void tl_add(struct tl *t, size_t n, double cpu_ms, double io_ms)
 	t->p.duration_ns = t->p.nr_buckets * t->p.bucket_ns;
 }
 
+/* The timeline's run has one process, proc, and counted its events. */
+static void tl_process(struct tl *t, struct process_profile *proc)
+{
+	t->p.processes = proc;
+	t->p.nr_processes = 1;
+	t->p.overhead.events = 1000;
+}
+
 static size_t find(struct tl *t, struct phases *ph)
 {
 	return phases_find(&t->p, ph);
@@ -278,7 +286,7 @@ Test(phases, runq_of_other_programs_is_left_out)
 
 /*
  * Two threads crunch for 0.8 s, then one reads a slow source for 1.2 s: as a
- * whole the run is CPU-bound, its steady phase (the longest) is I/O-bound on
+ * whole the run is CPU-bound, its steady phase (the second) is I/O-bound on
  * slow waits, and the verdict judges the steady phase and says both.
  */
 Test(phases, verdict_judges_the_steady_phase)
@@ -291,9 +299,7 @@ Test(phases, verdict_judges_the_steady_phase)
 
 	tl_add(t, 8, 200, 0);
 	tl_add(t, 12, 5, 95);
-	t->p.processes = &proc;
-	t->p.nr_processes = 1;
-	t->p.overhead.events = 1000;
+	tl_process(t, &proc);
 	t->p.conns.tcp_counted = true;
 	th[0].tid = 100;
 	th[0].cpu_ns = MS(800 + 60);
@@ -340,9 +346,7 @@ Test(phases, one_phase_verdict_is_the_whole_run)
 	struct verdict v;
 
 	tl_add(t, 20, 95, 0);
-	t->p.processes = &proc;
-	t->p.nr_processes = 1;
-	t->p.overhead.events = 1000;
+	tl_process(t, &proc);
 	thresholds_default(&thr);
 	cr_assert_eq(decide_model(&t->p, &thr, &v), 0);
 	cr_expect_eq(v.phases.nr, 1);
@@ -368,9 +372,7 @@ Test(phases, threads_through_the_run_run_the_steady_phase)
 	tl_add(t, 6, 200, 0);
 	tl_add(t, 8, 20, 180);
 	tl_add(t, 6, 200, 0);
-	t->p.processes = &proc;
-	t->p.nr_processes = 1;
-	t->p.overhead.events = 1000;
+	tl_process(t, &proc);
 	for (int i = 0; i < 2; i++) {
 		th[i].tid = 100 + i;
 		th[i].cpu_ns = MS(1280);
