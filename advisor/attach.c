@@ -267,7 +267,8 @@ static int conns_attach_cgroups(struct probes *p, const pid_t *tree, size_t nr,
 		snprintf(found.paths[found.nr++], sizeof(found.paths[0]), "%s", path);
 	}
 	/* ancestors first, so that their descendants are covered */
-	qsort(found.paths, found.nr, sizeof(found.paths[0]), cmp_len);
+	if (found.nr > 1)
+		qsort(found.paths, found.nr, sizeof(found.paths[0]), cmp_len);
 	for (int i = 0; i < found.nr; i++) {
 		int fd;
 

@@ -113,7 +113,8 @@ static bool spans_overlap(struct span *s, size_t n)
 {
 	__u64 end = 0;
 
-	qsort(s, n, sizeof(*s), span_cmp);
+	if (n > 1)
+		qsort(s, n, sizeof(*s), span_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i && s[i].start < end)
 			return true;

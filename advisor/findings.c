@@ -193,7 +193,8 @@ void findings_compute(const struct profile *p, struct verdict *v)
 	}
 
 	/* one call site for the stacks that reach the same location with the same call */
-	qsort(sites, n, sizeof(*sites), site_key_cmp);
+	if (n > 1)
+		qsort(sites, n, sizeof(*sites), site_key_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (m && !site_key_cmp(&sites[m - 1], &sites[i])) {
 			sites[m - 1].time_ns += sites[i].time_ns;
@@ -202,7 +203,8 @@ void findings_compute(const struct profile *p, struct verdict *v)
 			sites[m++] = sites[i];
 		}
 	}
-	qsort(sites, m, sizeof(*sites), site_time_cmp);
+	if (m > 1)
+		qsort(sites, m, sizeof(*sites), site_time_cmp);
 
 	for (size_t i = 0; i < m && v->nr_findings < MAX_FINDINGS; i++) {
 		const struct site *s = &sites[i];

@@ -188,7 +188,8 @@ static bool libuv_batch(const struct process_profile *proc, int size, __u64 wall
 	for (size_t j = 0; j < proc->nr_threads; j++)
 		if (proc->threads[j].tid != proc->pid)
 			order[n++] = &proc->threads[j];
-	qsort(order, n, sizeof(*order), start_cmp);
+	if (n > 1)
+		qsort(order, n, sizeof(*order), start_cmp);
 	while (i < n) {
 		size_t k = i + 1;
 

@@ -299,7 +299,8 @@ static int socket_inodes(pid_t pid, unsigned long **out, size_t *nr)
 		(*out)[(*nr)++] = ino;
 	}
 	closedir(d);
-	qsort(*out, *nr, sizeof(**out), cmp_ulong);
+	if (*nr)
+		qsort(*out, *nr, sizeof(**out), cmp_ulong);
 	return 0;
 }
 

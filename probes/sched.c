@@ -664,8 +664,10 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->nr_procs; i++)
 		order[i] = &s->procs[i];
-	qsort(s->threads, s->nr_threads, sizeof(*s->threads), cmp_thread);
-	qsort(order, s->nr_procs, sizeof(*order), cmp_proc);
+	if (s->nr_threads > 1)
+		qsort(s->threads, s->nr_threads, sizeof(*s->threads), cmp_thread);
+	if (s->nr_procs > 1)
+		qsort(order, s->nr_procs, sizeof(*order), cmp_proc);
 	for (size_t i = 0; i < s->nr_threads;) {
 		size_t j = i;
 		struct process_profile *p;

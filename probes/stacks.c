@@ -546,7 +546,8 @@ static int list_finish(struct pending_list *pl, struct stack_list *l, struct sta
 
 	if (!pl->nr)
 		return 0;
-	qsort(pl->items, pl->nr, sizeof(*pl->items), cmp_pending_key);
+	if (pl->nr > 1)
+		qsort(pl->items, pl->nr, sizeof(*pl->items), cmp_pending_key);
 	l->entries = calloc(pl->nr, sizeof(*l->entries));
 	if (!l->entries)
 		return -ENOMEM;
@@ -572,7 +573,8 @@ static int list_finish(struct pending_list *pl, struct stack_list *l, struct sta
 	free(pl->items);
 	memset(pl, 0, sizeof(*pl));
 	l->nr = w;
-	qsort(l->entries, l->nr, sizeof(*l->entries), cmp_entry_time);
+	if (l->nr > 1)
+		qsort(l->entries, l->nr, sizeof(*l->entries), cmp_entry_time);
 	for (size_t i = 0; i < l->nr; i++) {
 		const struct stack_entry *e = &l->entries[i];
 
@@ -657,7 +659,8 @@ int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
 	if (e)
 		return e;
 	/* one address space at a time: one libdwfl session open at once */
-	qsort(recs, nr, sizeof(*recs), cmp_rec_proc);
+	if (nr > 1)
+		qsort(recs, nr, sizeof(*recs), cmp_rec_proc);
 	for (size_t i = 0; i < nr && !e;) {
 		struct stack_proc_key pk = recs[i].key.proc;
 		const struct proc_maps *pm = maps_find(st, &pk);

@@ -104,7 +104,8 @@ int probe_syscalls_collect(struct probe_syscalls *s, struct profile *prof)
 		syscall_name(nr, ss.name, sizeof(ss.name));
 		prof->syscalls[prof->nr_syscalls++] = ss;
 	}
-	qsort(prof->syscalls, prof->nr_syscalls, sizeof(*prof->syscalls), cmp_total_desc);
+	if (prof->nr_syscalls > 1)
+		qsort(prof->syscalls, prof->nr_syscalls, sizeof(*prof->syscalls), cmp_total_desc);
 	free(v);
 	return 0;
 }

@@ -435,8 +435,10 @@ int html_write_busiest(FILE *f, const struct json_object *doc)
 		}
 		pk->key = pk->cpu + pk->io;
 	}
-	qsort(procs, nr_procs, sizeof(*procs), ranked_cmp);
-	qsort(threads, nr_threads, sizeof(*threads), ranked_cmp);
+	if (nr_procs > 1)
+		qsort(procs, nr_procs, sizeof(*procs), ranked_cmp);
+	if (nr_threads > 1)
+		qsort(threads, nr_threads, sizeof(*threads), ranked_cmp);
 
 	fputs("<section id=\"busiest\"><h2>Busiest processes and threads</h2>"
 	      "<p class=\"lede\">Ranked by time on CPU plus time in I/O.</p>",
