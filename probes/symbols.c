@@ -3,7 +3,9 @@
  * Symbols of a process's addresses through libdwfl: its modules are the
  * files its mappings list; names come from the ELF symbol tables, files and
  * lines from DWARF, found beside the file or under /usr/lib/debug by
- * build-id (dwfl_standard_find_debuginfo()).
+ * build-id (dwfl_standard_find_debuginfo()). Code a JIT wrote into anonymous
+ * memory is named from the runtime's perf map when it wrote one
+ * (probes/perfmap.h), read the first time such an address comes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include <elfutils/libdwfl.h>
 
+#include "perfmap.h"
 #include "symbols.h"
 
 struct symbols {
@@ -19,6 +22,8 @@ struct symbols {
 	pid_t pid;
 	bool attached; /* dwfl_attach_state() done: it can be done once */
 	const struct stack_sample *sample; /* the copy symbols_unwind() reads */
+	struct perfmap *jit; /* the perf map, when jit_tried found one */
+	bool jit_tried;
 };
 
 static char *debuginfo_path;
@@ -82,6 +87,7 @@ void symbols_free(struct symbols *s)
 	if (!s)
 		return;
 	dwfl_end(s->dwfl);
+	perfmap_free(s->jit);
 	free(s);
 }
 
@@ -91,6 +97,29 @@ void symbols_frame_clear(struct stack_frame *f)
 	free(f->file);
 	free(f->module);
 	memset(f, 0, sizeof(*f));
+}
+
+/* addr in no mapped file: a JIT's code, named by its perf map if it has one */
+static int jit_frame(struct symbols *s, Dwarf_Addr addr, struct stack_frame *f)
+{
+	char path[64];
+	const char *name;
+
+	if (!s->jit_tried) {
+		s->jit_tried = true;
+		s->jit = perfmap_open(s->pid);
+	}
+	name = perfmap_lookup(s->jit, addr);
+	if (!name)
+		return 0;
+	snprintf(path, sizeof(path), PERFMAP_PATH_FMT, (int)s->pid);
+	f->function = strdup(name);
+	f->module = strdup(path);
+	if (!f->function || !f->module) {
+		symbols_frame_clear(f);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int symbols_frame(struct symbols *s, __u64 addr, bool return_address, struct stack_frame *f)
@@ -104,7 +133,7 @@ int symbols_frame(struct symbols *s, __u64 addr, bool return_address, struct sta
 	memset(f, 0, sizeof(*f));
 	f->addr = addr;
 	if (!m)
-		return 0;
+		return jit_frame(s, a, f);
 	name = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	if (name && !(f->module = strdup(name)))
 		goto out_nomem;

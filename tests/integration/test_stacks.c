@@ -332,3 +332,38 @@ Test(measure, stacks_off_by_default, .timeout = 120)
 		  json_object_to_json_string(jget(r.report, "stacks")));
 	run_free(&r);
 }
+
+/*
+ * A JIT's code (tests/workloads/jit.c: anonymous memory, named in
+ * /tmp/perf-PID.map as node --perf-basic-prof names its functions): the CPU
+ * samples in it carry the map's name and the map as their module.
+ */
+Test(measure, stacks_name_jit_code_from_its_perf_map, .timeout = 120)
+{
+	json_object *cpu, *frames;
+	const struct truth *t;
+	char path[64];
+	bool named = false;
+	struct run r;
+
+	harness_require_bpf();
+	run_advisor(&r, ARGS("--stacks"), ARGS(workload("jit"), "300"));
+	t = truth_find(&r, "pid");
+	cr_assert(t && t->nr_values == 1, "jit printed no pid");
+	snprintf(path, sizeof(path), "/tmp/perf-%lld.map", (long long)t->values[0]);
+	cpu = jget(r.report, "stacks.cpu");
+	cr_assert(cpu, "no stacks.cpu");
+	for (size_t i = 0; i < json_object_array_length(cpu) && !named; i++) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(cpu, i), "frames", &frames) ||
+		    !json_object_array_length(frames))
+			continue;
+		/* the innermost frame: where the sample found it */
+		json_object *f = json_object_array_get_idx(frames, 0);
+
+		named = !strcmp(str_or(f, "function"), "JIT:spin_loop jit.js:1") &&
+			!strcmp(str_or(f, "module"), path);
+	}
+	unlink(path);
+	cr_expect(named, "no CPU sample named from %s: %s", path, json_object_to_json_string(cpu));
+	run_free(&r);
+}
