@@ -384,6 +384,7 @@ static void add_profile(struct writer *w, struct json_object *root, const struct
 		add_double(w, ro, "avg_in_flight",
 			   p->duration_ns ? (double)rq->latency.total_ns / p->duration_ns : 0);
 		add_u64(w, ro, "dropped", rq->dropped);
+		add_u64(w, ro, "missed", rq->missed);
 		add_wait_hist(w, add(w, ro, "latency", json_object_new_object()), &rq->latency);
 	}
 

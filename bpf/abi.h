@@ -158,6 +158,7 @@ struct request_counts {
 	__u64 issued;
 	__u64 peak; /* most in flight at once */
 	__u64 dropped; /* not followed: the map of requests in flight was full */
+	__u64 missed; /* completions not seen: found when the address was used again */
 	__s64 in_flight;
 };
 

@@ -23,6 +23,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct request_start {
 	__u64 ts;
+	__u64 born; /* the block request's allocation time: which use of the address */
 	__u32 kind;
 	__u32 pad;
 };
@@ -59,20 +60,36 @@ struct {
 
 struct request_counts counts[NR_REQ_KINDS];
 
-static __always_inline int started(void *req, __u32 kind)
+static __always_inline int started(void *req, __u32 kind, __u64 born)
 {
-	struct request_start v = { .ts = bpf_ktime_get_ns(), .kind = kind };
+	struct request_start v = { .ts = bpf_ktime_get_ns(), .born = born, .kind = kind };
 	__u64 key = (__u64)req;
 	struct request_counts *c;
+	struct request_start *old;
 	__s64 n;
 
 	if (!tree_state(bpf_get_current_task_btf()) || kind >= NR_REQ_KINDS)
 		return 0;
 	c = &counts[kind];
-	/* a request issued again (requeued) is still the one in flight */
 	if (bpf_map_update_elem(&in_flight, &key, &v, BPF_NOEXIST)) {
-		if (!bpf_map_lookup_elem(&in_flight, &key))
+		old = bpf_map_lookup_elem(&in_flight, &key);
+		if (!old) {
 			__sync_fetch_and_add(&c->dropped, 1);
+			return 0;
+		}
+		/* a request issued again (requeued) is still the one in flight */
+		if (old->born == born)
+			return 0;
+		/*
+		 * The address is in use again after a completion that was not
+		 * seen: the old entry is stale, and keeping its start would
+		 * count the time between the two uses as latency. One leaves
+		 * and one comes: the count in flight stays.
+		 */
+		old->ts = v.ts;
+		old->born = born;
+		__sync_fetch_and_add(&c->issued, 1);
+		__sync_fetch_and_add(&c->missed, 1);
 		return 0;
 	}
 	__sync_fetch_and_add(&c->issued, 1);
@@ -118,7 +135,7 @@ int BPF_PROG(on_block_rq_insert, struct request *rq)
 		bpf_map_update_elem(&foreign, &key, &one, BPF_ANY);
 		return 0;
 	}
-	return started(rq, REQ_BLOCK);
+	return started(rq, REQ_BLOCK, BPF_CORE_READ(rq, start_time_ns));
 }
 
 SEC("tp_btf/block_rq_issue")
@@ -130,7 +147,7 @@ int BPF_PROG(on_block_rq_issue, struct request *rq)
 		bpf_map_delete_elem(&foreign, &key);
 		return 0;
 	}
-	return started(rq, REQ_BLOCK);
+	return started(rq, REQ_BLOCK, BPF_CORE_READ(rq, start_time_ns));
 }
 
 SEC("tp_btf/block_rq_complete")
@@ -143,13 +160,13 @@ int BPF_PROG(on_block_rq_complete, struct request *rq)
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(on_io_uring_submit, void *req)
 {
-	return started(req, REQ_URING);
+	return started(req, REQ_URING, 0);
 }
 
 SEC("tp_btf/io_uring_submit_sqe")
 int BPF_PROG(on_io_uring_submit_sqe, void *req)
 {
-	return started(req, REQ_URING);
+	return started(req, REQ_URING, 0);
 }
 
 /* io_uring_complete(ctx, req, ...): the request is the second argument on every kernel */

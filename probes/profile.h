@@ -69,6 +69,7 @@ struct request_stats {
 	__u64 issued;
 	__u64 peak; /* most in flight at once */
 	__u64 dropped; /* not followed: too many in flight */
+	__u64 missed; /* completions not seen (found when the request was reused) */
 	struct wait_hist latency; /* issue to completion */
 };
 

@@ -83,6 +83,7 @@ int probe_requests_collect(struct probe_requests *r, struct profile *prof)
 		rs->issued = c->issued;
 		rs->peak = c->peak;
 		rs->dropped = c->dropped;
+		rs->missed = c->missed;
 		if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.request_hists), &k, v))
 			continue;
 		for (int cpu = 0; cpu < r->ncpus; cpu++)
