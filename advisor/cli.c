@@ -26,6 +26,7 @@ enum {
 	OPT_REPEAT,
 	OPT_VERSION,
 	OPT_STACKS,
+	OPT_KERNEL_STACKS,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "syscalls", no_argument, NULL, 'S' },
 	{ "stacks", no_argument, NULL, OPT_STACKS },
+	{ "kernel-stacks", no_argument, NULL, OPT_KERNEL_STACKS },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "pid", required_argument, NULL, 'p' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -67,6 +69,7 @@ void cli_usage(FILE *f, enum command cmd)
 		"                           process on the machine about +200 to +320 ns a syscall)\n"
 		"      --stacks             run, attach: also the user stacks of the waits (by cause)\n"
 		"                           and of the time on CPU (sampled at 99 Hz), symbolised\n"
+		"      --kernel-stacks      with --stacks: their kernel stacks too (implies --stacks)\n"
 		"  -p, --pid PID            attach: the process to profile\n"
 		"      --threshold NAME=VALUE  override a decision threshold, repeatable:\n");
 	for (int i = 0; i < NR_THRESHOLDS; i++)
@@ -189,6 +192,9 @@ int cli_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STACKS:
 			o->stacks = true;
+			break;
+		case OPT_KERNEL_STACKS:
+			o->stacks = o->kernel_stacks = true;
 			break;
 		case 'p':
 			if (parse_int(optarg, 1, 0x7fffffff, &v))

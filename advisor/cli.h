@@ -42,6 +42,7 @@ struct options {
 	double duration_s; /* 0: none */
 	bool syscalls;
 	bool stacks; /* --stacks */
+	bool kernel_stacks; /* --kernel-stacks (sets stacks too) */
 	int repeat;
 	int verbosity; /* -1 quiet, 0 normal, 1 verbose */
 	pid_t pid; /* attach */

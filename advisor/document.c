@@ -289,6 +289,7 @@ static void add_frames(struct writer *w, struct json_object *o, const struct sta
 			add_null(w, fo, "line");
 		add_str_null(w, fo, "module", f->module);
 		add_u64(w, fo, "addr", f->addr);
+		add_bool(w, fo, "kernel", f->kernel);
 	}
 }
 

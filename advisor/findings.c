@@ -4,9 +4,9 @@
  * verdict's time was measured at are taken by their location (the first
  * frame in the program's own code: the innermost one with a file and line
  * from the debug info outside the system's libraries, else the innermost one
- * with a file and line), and the
- * innermost named frame (the call that waited, or ran). Stacks with the same
- * location and call are one call site; the largest sites are the findings,
+ * with a file and line), and the innermost named frame (the call that
+ * waited, or ran); kernel frames (--kernel-stacks) are neither. Stacks with
+ * the same location and call are one call site; the largest sites are the findings,
  * each with its share of its cause's time of that kind in the stacks (the
  * stacks' own total, so shares add up to at most 1 even when some stacks
  * were dropped).
@@ -77,7 +77,7 @@ static bool is_system_library(const struct stack_frame *f)
 
 static void site_of(const struct stack_entry *e, int cause, struct site *s)
 {
-	const struct stack_frame *named = NULL, *lib = NULL;
+	const struct stack_frame *named = NULL, *lib = NULL, *inner = NULL;
 
 	memset(s, 0, sizeof(*s));
 	s->cause = cause;
@@ -86,6 +86,11 @@ static void site_of(const struct stack_entry *e, int cause, struct site *s)
 	for (size_t k = 0; k < e->nr_frames; k++) {
 		const struct stack_frame *f = &e->frames[k];
 
+		/* the kernel's frames (--kernel-stacks) are how it waited, not where the code did */
+		if (f->kernel)
+			continue;
+		if (!inner)
+			inner = f;
 		if (!named && f->function && f->function[0])
 			named = f;
 		if (s->loc || !f->file || !f->file[0] || !f->line)
@@ -102,15 +107,15 @@ static void site_of(const struct stack_entry *e, int cause, struct site *s)
 	 * not in the libc frame that started its thread further out; one with
 	 * neither (an address in no mapping) says nothing
 	 */
-	if (!s->loc && e->nr_frames && !(e->frames[0].function && e->frames[0].function[0]) &&
-	    e->frames[0].module && e->frames[0].module[0]) {
-		s->loc = &e->frames[0];
+	if (!s->loc && inner && !(inner->function && inner->function[0]) && inner->module &&
+	    inner->module[0]) {
+		s->loc = inner;
 		s->leaf = NULL;
 	}
 	if (!s->loc)
 		s->loc = lib;
 	if (!s->loc)
-		s->loc = named ? named : (e->nr_frames ? &e->frames[0] : NULL);
+		s->loc = named ? named : inner;
 }
 
 /* Which causes' stacks, and of those which, explain v's verdict. */

@@ -392,6 +392,7 @@ static void probes_error(int e, const char *err)
 int session_open(struct session *s, enum failure *fail)
 {
 	struct probes_opts po = { .syscalls = s->o->syscalls, .stacks = s->o->stacks,
+				  .kernel_stacks = s->o->kernel_stacks,
 				  .cgroup_fd = -1,
 				  .verbose = s->o->verbosity > 0 };
 	char err[512], cg_err[512] = "";

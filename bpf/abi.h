@@ -250,7 +250,7 @@ struct task_state {
 	/* --stacks: bpf_get_stackid() + 1 of the blocked wait's user stack, 0 for none */
 	__u32 stack;
 	__u32 stack_mm; /* --stacks: its address space's mm_id (struct stack_proc_key) */
-	__u32 pad3;
+	__u32 kstack; /* --kernel-stacks: bpf_get_stackid() + 1 of its kernel stack, 0 for none */
 	__u64 fifo; /* the pipe or FIFO (struct file address) the thread blocks on, or 0 */
 	__u64 last_fifo; /* the one of its previous external I/O wait, or 0 */
 };
@@ -261,6 +261,7 @@ struct task_state {
  * internal/external. Frame pointers give the stack id; one copy of the
  * registers and the top of the stack per (process, stack id) lets user
  * space unwind again with DWARF CFI where the code has no frame pointers.
+ * With --kernel-stacks the kernel stack is in the key too, from the same map.
  */
 #define STACK_DEPTH 64 /* frames the kernel walks */
 #define MAX_STACK_IDS 8192 /* distinct stacks in the stack trace map */
@@ -286,6 +287,7 @@ struct stack_key {
 	__s32 stack_id;
 	__u32 cause; /* enum cause, or STACK_CAUSE_CPU */
 	__u32 internal; /* waits: a thread of the tree ended it */
+	__s32 kstack_id; /* --kernel-stacks: the kernel stack's id in stack_traces, or -1 */
 };
 
 struct stack_value {

@@ -561,9 +561,11 @@ static __always_inline struct thread_stats *close_episode(struct task_struct *t,
 			struct stack_proc_key pk = { .tgid = member_tgid(t, s),
 						     .mm_id = s->stack_mm };
 
-			stack_add(&pk, s->stack, wait_cause(s), wake_is_internal(s), rest);
+			stack_add(&pk, s->stack, s->kstack, wait_cause(s), wake_is_internal(s),
+				  rest);
 		}
 		s->stack = 0;
+		s->kstack = 0;
 		break;
 	case TS_AFTER_WAKEUP:
 		st->runq_wakeup_ns += ddelay;
@@ -622,6 +624,7 @@ static __always_inline int switch_out(void *ctx, bool preempt, struct task_struc
 			stack_proc_of(prev, member_tgid(prev, s), &pk);
 			s->stack = stack_take(ctx, prev, &pk);
 			s->stack_mm = pk.mm_id;
+			s->kstack = s->stack ? kstack_take(ctx) : 0;
 		}
 		/*
 		 * A waker that ran before this switch-out already ended the wait.

@@ -30,7 +30,8 @@ int on_cpu_sample(struct bpf_perf_event_data *ctx)
 		return 0;
 	stack_proc_of(t, member_tgid(t, s), &pk);
 	stack = stack_take(ctx, t, &pk);
+	/* a sample in user mode has no kernel stack (the walk answers -EFAULT) */
 	if (stack)
-		stack_add(&pk, stack, STACK_CAUSE_CPU, 0, sample_period_ns);
+		stack_add(&pk, stack, kstack_take(ctx), STACK_CAUSE_CPU, 0, sample_period_ns);
 	return 0;
 }

@@ -16,6 +16,8 @@
  * that reads stacks, and the loader shrinks these maps to one entry each.
  */
 const volatile bool stacks_on = false;
+/* --kernel-stacks: the kernel stack too (set only with stacks_on) */
+const volatile bool kstacks_on = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
@@ -171,12 +173,31 @@ static __always_inline __u32 stack_take(void *ctx, struct task_struct *t,
 	return id + 1;
 }
 
-/* Books ns at stack (stack_take()'s answer) of an address space, for a cause. */
-static __always_inline void stack_add(const struct stack_proc_key *pk, __u32 stack, __u32 cause,
-				      __u32 internal, __u64 ns)
+/* --kernel-stacks: the current kernel stack's id + 1 (0: none, or not asked for) */
+static __always_inline __u32 kstack_take(void *ctx)
+{
+	long id;
+
+	if (!kstacks_on)
+		return 0;
+	id = bpf_get_stackid(ctx, &stack_traces, 0);
+	if (id < 0) {
+		if (id != -STACK_EFAULT)
+			stack_drop(); /* a hash collision in the full map */
+		return 0;
+	}
+	return id + 1;
+}
+
+/*
+ * Books ns at stack and kstack (stack_take()'s and kstack_take()'s answers)
+ * of an address space, for a cause.
+ */
+static __always_inline void stack_add(const struct stack_proc_key *pk, __u32 stack, __u32 kstack,
+				      __u32 cause, __u32 internal, __u64 ns)
 {
 	struct stack_key k = { .proc = *pk, .stack_id = (__s32)(stack - 1), .cause = cause,
-			       .internal = internal };
+			       .internal = internal, .kstack_id = (__s32)(kstack - 1) };
 	struct stack_value z = { .time_ns = ns, .count = 1 }, *v;
 
 	v = bpf_map_lookup_elem(&stack_times, &k);

@@ -46,7 +46,7 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 	if (!p)
 		return -ENOMEM;
 	libbpf_set_print(o->verbose ? print_all : print_none);
-	e = probe_sched_open(&p->sched, o->stacks, err, errlen);
+	e = probe_sched_open(&p->sched, o->stacks, o->kernel_stacks, err, errlen);
 	if (e) {
 		free(p);
 		return e;
@@ -74,10 +74,10 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 	}
 	if (o->stacks) {
 		/* the waits' stacks come with the scheduler probes; this adds time on CPU and reads them */
-		if (probe_stacks_open(&p->stacks, p->sched, why, sizeof(why)))
+		if (probe_stacks_open(&p->stacks, p->sched, o->kernel_stacks, why, sizeof(why)))
 			fprintf(stderr, "advisor: %s; no stacks\n", why);
 		else
-			strcat(p->mode, "+stacks");
+			strcat(p->mode, o->kernel_stacks ? "+stacks+kernel" : "+stacks");
 	}
 	*out = p;
 	return 0;

@@ -20,6 +20,7 @@ struct probes;
 struct probes_opts {
 	bool syscalls; /* -S: the per-syscall table */
 	bool stacks; /* --stacks: user stacks of waits and of time on CPU */
+	bool kernel_stacks; /* --kernel-stacks: their kernel stacks too (with stacks) */
 	int cgroup_fd; /* cgroup v2 directory of the run, or -1 for none */
 	bool verbose;
 };
@@ -107,8 +108,12 @@ struct probe_sched;
 struct probe_syscalls;
 struct probe_conns;
 
-/* stacks: take the user stack of every wait (--stacks, bpf/stacks.bpf.h) */
-int probe_sched_open(struct probe_sched **out, bool stacks, char *err, size_t errlen);
+/*
+ * stacks: take the user stack of every wait (--stacks, bpf/stacks.bpf.h);
+ * kstacks: and its kernel stack (--kernel-stacks)
+ */
+int probe_sched_open(struct probe_sched **out, bool stacks, bool kstacks, char *err,
+		     size_t errlen);
 int probe_sched_tree_fd(const struct probe_sched *s);
 /* The fd of one of the scheduler object's maps, to share; -ENOENT */
 int probe_sched_map_fd(const struct probe_sched *s, const char *name);
@@ -150,8 +155,8 @@ void probe_conns_destroy(struct probe_conns *c);
  * showed stacks since the last call, while they live; collect symbolises.
  */
 struct probe_stacks;
-int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched, char *err,
-		      size_t errlen);
+int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched, bool kstacks,
+		      char *err, size_t errlen);
 void probe_stacks_drain(struct probe_stacks *st);
 int probe_stacks_collect(struct probe_stacks *st, struct profile *prof);
 void probe_stacks_destroy(struct probe_stacks *st);

@@ -122,6 +122,7 @@ struct stack_frame {
 	char *file; /* owned; NULL without debug info */
 	__u32 line; /* 0 without debug info */
 	char *module; /* owned; the ELF file's path, NULL when unknown */
+	bool kernel; /* a kernel frame (--kernel-stacks): module "[kernel]" or "[MODULE]" */
 };
 
 struct stack_entry {

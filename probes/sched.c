@@ -80,12 +80,13 @@ static __u32 pidns_inum(void)
  * Opens and loads the scheduler programs with one of the two switch-outs:
  * direct loads through bpf_rdonly_cast() (Linux 6.2+), or probe reads.
  */
-static int load_variant(struct probe_sched *s, bool direct, bool stacks)
+static int load_variant(struct probe_sched *s, bool direct, bool stacks, bool kstacks)
 {
 	s->skel = sched_bpf__open();
 	if (!s->skel)
 		return -errno;
 	s->skel->rodata->stacks_on = stacks;
+	s->skel->rodata->kstacks_on = stacks && kstacks;
 	if (!stacks) {
 		/* without --stacks nothing of them is allocated */
 		bpf_map__set_max_entries(s->skel->maps.stack_traces, 1);
@@ -102,7 +103,8 @@ static int load_variant(struct probe_sched *s, bool direct, bool stacks)
 	return sched_bpf__load(s->skel);
 }
 
-int probe_sched_open(struct probe_sched **out, bool stacks, char *err, size_t errlen)
+int probe_sched_open(struct probe_sched **out, bool stacks, bool kstacks, char *err,
+		     size_t errlen)
 {
 	struct probe_sched *s = calloc(1, sizeof(*s));
 	int e;
@@ -111,12 +113,12 @@ int probe_sched_open(struct probe_sched **out, bool stacks, char *err, size_t er
 		return -ENOMEM;
 	s->ncpus = libbpf_num_possible_cpus();
 	s->direct_loads = true;
-	e = load_variant(s, true, stacks);
+	e = load_variant(s, true, stacks, kstacks);
 	if (e && e != -EPERM) {
 		/* before 6.2 the kernel has no bpf_rdonly_cast(): read the fd's file instead */
 		sched_bpf__destroy(s->skel);
 		s->direct_loads = false;
-		e = load_variant(s, false, stacks);
+		e = load_variant(s, false, stacks, kstacks);
 	}
 	if (!s->skel) {
 		snprintf(err, errlen, "cannot open sched probe: %s", strerror(-e));

@@ -33,6 +33,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kallsyms.h"
 #include "probes.h"
 #include "stacks.skel.h"
 #include "symbols.h"
@@ -63,6 +64,8 @@ struct probe_stacks {
 	pthread_mutex_t lock; /* procs: the reader thread and the ticks add to it */
 	struct proc_maps *procs;
 	size_t nr_procs, cap_procs;
+	struct kallsyms *ksyms; /* --kernel-stacks: read at the first kernel stack */
+	bool ksyms_tried;
 };
 
 static void maps_keep(struct probe_stacks *st, const struct stack_proc_key *pk);
@@ -142,8 +145,8 @@ static int reuse(struct bpf_map *m, const struct probe_sched *sched, char *err, 
 	return e;
 }
 
-int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched, char *err,
-		      size_t errlen)
+int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched, bool kstacks,
+		      char *err, size_t errlen)
 {
 	struct probe_stacks *st = calloc(1, sizeof(*st));
 	int ncpus = libbpf_num_possible_cpus(), e;
@@ -158,6 +161,7 @@ int probe_stacks_open(struct probe_stacks **out, const struct probe_sched *sched
 		goto out_free;
 	}
 	st->skel->rodata->stacks_on = true;
+	st->skel->rodata->kstacks_on = kstacks;
 	st->skel->rodata->sample_period_ns = SAMPLE_PERIOD_NS;
 	if ((e = reuse(st->skel->maps.tree, sched, err, errlen)) ||
 	    (e = reuse(st->skel->maps.stack_traces, sched, err, errlen)) ||
@@ -235,6 +239,7 @@ void probe_stacks_destroy(struct probe_stacks *st)
 	for (size_t i = 0; i < st->nr_procs; i++)
 		free(st->procs[i].maps);
 	free(st->procs);
+	kallsyms_free(st->ksyms);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
@@ -440,11 +445,62 @@ static char *key_make(struct symbols *sym, const struct stack_entry *e)
 	return buf;
 }
 
+/* advisor's own probe and the tracepoint that ran it: the innermost frames of every stack */
+static bool is_tracing_frame(const char *name)
+{
+	static const char *const prefixes[] = { "bpf_prog_", "bpf_trace_run", "__bpf_trace_",
+						"__traceiter_", "bpf_overflow_handler",
+						"__perf_event_overflow" };
+
+	for (size_t i = 0; name && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * The kernel frames of a record (--kernel-stacks) into frames, innermost
+ * first, named from /proc/kallsyms, less the innermost ones of the probe
+ * that took them: how many, up to STACK_DEPTH, or -ENOMEM.
+ */
+static int kernel_frames(struct probe_stacks *st, __s32 id, struct stack_frame *frames)
+{
+	__u64 pcs[STACK_DEPTH] = { 0 };
+	size_t n = 0, skip = 0;
+
+	if (id < 0 ||
+	    bpf_map_lookup_elem(bpf_map__fd(st->skel->maps.stack_traces), &id, pcs))
+		return 0;
+	if (!st->ksyms_tried) {
+		st->ksyms_tried = true;
+		st->ksyms = kallsyms_load();
+	}
+	while (skip < STACK_DEPTH && pcs[skip] &&
+	       is_tracing_frame(kallsyms_lookup(st->ksyms, skip ? pcs[skip] - 1 : pcs[skip], NULL)))
+		skip++;
+	for (; skip + n < STACK_DEPTH && pcs[skip + n]; n++) {
+		struct stack_frame *f = &frames[n];
+		__u64 pc = pcs[skip + n];
+		const char *mod = "";
+		/* a return address (all but the innermost) is looked up at the call */
+		const char *name = kallsyms_lookup(st->ksyms, skip + n ? pc - 1 : pc, &mod);
+		char buf[80];
+
+		f->addr = pc;
+		f->kernel = true;
+		snprintf(buf, sizeof(buf), "[%s]", mod[0] ? mod : "kernel");
+		if (!(f->module = strdup(buf)) || (name && !(f->function = strdup(name))))
+			return -ENOMEM;
+	}
+	return (int)n;
+}
+
 /*
  * The stack of one record: its frame-pointer walk, or the DWARF unwind of
  * its copy where that goes further. A DWARF unwind that ran off the end of
  * the copy is continued with the frame-pointer walk from the return
- * address the two share, when they share one.
+ * address the two share, when they share one. Its kernel frames, when it
+ * has them, go before (inside) the user frames.
  */
 static int entry_build(struct probe_stacks *st, struct symbols *sym, const struct stack_rec *r,
 		       struct stack_entry *e)
@@ -452,7 +508,7 @@ static int entry_build(struct probe_stacks *st, struct symbols *sym, const struc
 	__u64 fp[STACK_DEPTH] = { 0 }, dw[STACK_DEPTH], pcs[2 * STACK_DEPTH];
 	struct stack_sample_key sk = { .proc = r->key.proc, .stack_id = r->key.stack_id };
 	struct stack_sample *sample = NULL;
-	size_t nf = 0, nd = 0, n = 0;
+	size_t nf = 0, nd = 0, n = 0, nk;
 	bool dw_complete = false, complete;
 	int nr;
 
@@ -489,21 +545,27 @@ static int entry_build(struct probe_stacks *st, struct symbols *sym, const struc
 	e->time_ns = r->val.time_ns;
 	e->count = r->val.count;
 	e->external = r->key.cause != STACK_CAUSE_CPU && !r->key.internal;
-	e->frames = calloc(n ? n : 1, sizeof(*e->frames));
+	e->frames = calloc(n + STACK_DEPTH, sizeof(*e->frames));
 	if (!e->frames)
 		return -ENOMEM;
+	nr = kernel_frames(st, r->key.kstack_id, e->frames);
+	/* on failure the frames up to the one that failed are freed with e */
+	e->nr_frames = nr < 0 ? STACK_DEPTH : (size_t)nr;
+	if (nr < 0)
+		return nr;
+	nk = e->nr_frames;
 	for (size_t i = 0; i < n; i++) {
 		if (!sym) {
-			e->frames[i].addr = pcs[i];
-		} else if (symbols_frame(sym, pcs[i], i > 0, &e->frames[i])) {
-			e->nr_frames = i;
+			e->frames[nk + i].addr = pcs[i];
+		} else if (symbols_frame(sym, pcs[i], i > 0, &e->frames[nk + i])) {
+			e->nr_frames = nk + i;
 			return -ENOMEM;
 		}
 	}
-	e->nr_frames = n;
+	e->nr_frames = nk + n;
 	/* a frame-pointer walk (or a spliced one) ends where frame pointers are 0: _start, clone */
 	if (!complete)
-		complete = n && n < STACK_DEPTH && is_outermost(e->frames[n - 1].function);
+		complete = n && n < STACK_DEPTH && is_outermost(e->frames[nk + n - 1].function);
 	e->truncated = !complete;
 	return 0;
 }
@@ -687,6 +749,10 @@ int probe_stacks_collect(struct probe_stacks *st, struct profile *prof)
 		symbols_free(sym);
 	}
 	free(recs);
+	/* the kernel's symbols are big (some 10 MB): not kept past the reading */
+	kallsyms_free(st->ksyms);
+	st->ksyms = NULL;
+	st->ksyms_tried = false;
 	for (int c = 0; c <= NR_CAUSES; c++) {
 		if (!e)
 			e = list_finish(&pending[c], &s->by_cause[c], s);

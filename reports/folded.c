@@ -8,7 +8,9 @@
  * thread of the tree ended, "[cpu]" for time on CPU. So one file makes one
  * flame graph with a tower per cause, and grep '^\[cpu\];' picks one.
  *
- * A frame is its function, or "[module]" or "[unknown]" without one. The
+ * A frame is its function, or "[module]" or "[unknown]" without one; a
+ * kernel frame (--kernel-stacks) ends in "_[k]", which flame graph tools
+ * colour as the kernel's. The
  * names come from the target's binaries: ';' would split a frame and a line
  * break a line, so ';' becomes ':' and every control character '?'.
  */
@@ -42,7 +44,11 @@ static void put_entry(FILE *f, const char *kind, bool internal, const struct jso
 	/* frames are innermost first: folded lines read from the root */
 	for (size_t k = n; k-- > 0;) {
 		fputc(';', f);
-		put_frame(f, doc_frame_name(doc_at(e, "frames", k), buf, sizeof(buf)));
+		const struct json_object *fr = doc_at(e, "frames", k);
+
+		put_frame(f, doc_frame_name(fr, buf, sizeof(buf)));
+		if (doc_bool(fr, "kernel"))
+			fputs("_[k]", f);
 	}
 	fprintf(f, " %llu\n", (unsigned long long)doc_stack_time(e));
 }

@@ -50,7 +50,8 @@ static char *file_read(const char *path, size_t *len_out)
 	return buf;
 }
 
-static void run_callsites(struct callsites *cs, const char *name)
+/* stacks_flag: --stacks, or --kernel-stacks */
+static void run_callsites(struct callsites *cs, const char *name, const char *stacks_flag)
 {
 	char dir[64], fifo[128], sarif[128], pprof[128], folded[128];
 	const struct truth *t;
@@ -65,7 +66,7 @@ static void run_callsites(struct callsites *cs, const char *name)
 	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
 	writer = spawn(ARGS(workload("slow_writer"), fifo, "60", "10"), -1);
 	sleep_ms(50); /* let it block in open(), so the reader's open() does not */
-	run_advisor(&cs->run, ARGS("--stacks", "-o", sarif, "-o", pprof, "-o", folded),
+	run_advisor(&cs->run, ARGS(stacks_flag, "-o", sarif, "-o", pprof, "-o", folded),
 		    ARGS(workload(name), fifo));
 	cr_expect(reap(writer, false) == 0, "slow_writer failed");
 	cs->sarif = file_read(sarif, NULL);
@@ -251,7 +252,7 @@ static void check_callsites(const char *name)
 	harness_require_bpf();
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		cr_skip_test("one CPU: the spinner would starve the reader");
-	run_callsites(&cs, name);
+	run_callsites(&cs, name, "--stacks");
 	rep = cs.run.report;
 	snprintf(where, sizeof(where), "read_fifo_lines (callsites.c:%u)", cs.read_line);
 	cr_expect(strstr(jstr(rep, "overhead.mode"), "+stacks"), "overhead.mode %s has no +stacks",
@@ -331,6 +332,82 @@ Test(measure, stacks_off_by_default, .timeout = 120)
 		  "stacks collected without --stacks: %s",
 		  json_object_to_json_string(jget(r.report, "stacks")));
 	run_free(&r);
+}
+
+/*
+ * The kernel frames of an entry of report.stacks.<list> (innermost first,
+ * before the user frames): whether some entry has kernel frames that end
+ * at user frames, one named function in the kernel part and user_fn in the
+ * user part; and how many frames of any entry are marked kernel.
+ */
+static bool kernel_above_user(json_object *report, const char *list, const char *function,
+			      const char *user_fn, size_t *nr_kernel)
+{
+	json_object *arr = jget(report, "stacks"), *frames, *k;
+	bool found = false;
+
+	*nr_kernel = 0;
+	if (!arr || !json_object_object_get_ex(arr, list, &arr))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		bool in_kernel = true, ordered = true, kfn = false, ufn = false;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "frames", &frames))
+			continue;
+		for (size_t j = 0; j < json_object_array_length(frames); j++) {
+			json_object *f = json_object_array_get_idx(frames, j);
+			bool kernel = json_object_object_get_ex(f, "kernel", &k) &&
+				      json_object_get_boolean(k);
+
+			*nr_kernel += kernel;
+			if (kernel && !in_kernel)
+				ordered = false;
+			in_kernel = kernel;
+			if (kernel && !strcmp(str_or(f, "function"), function))
+				kfn = true;
+			if (!kernel && !strcmp(str_or(f, "function"), user_fn))
+				ufn = true;
+		}
+		found |= ordered && kfn && ufn;
+	}
+	return found;
+}
+
+/*
+ * --kernel-stacks: the FIFO read's wait has the kernel's frames inside the
+ * user ones (the scheduler's, of the syscall's path), named from kallsyms,
+ * and the findings still point at the program's code. Without the flag no
+ * frame is the kernel's.
+ */
+Test(measure, kernel_stacks_sit_inside_the_user_stack, .timeout = 120)
+{
+	struct callsites cs;
+	size_t nr_kernel;
+	json_object *f;
+
+	harness_require_bpf();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		cr_skip_test("one CPU: the spinner would starve the reader");
+	run_callsites(&cs, "callsites-fp", "--kernel-stacks");
+	cr_expect(strstr(jstr(cs.run.report, "overhead.mode"), "+stacks+kernel"),
+		  "overhead.mode %s", jstr(cs.run.report, "overhead.mode"));
+	cr_expect(kernel_above_user(cs.run.report, "ipc", "schedule", "read_fifo_lines", &nr_kernel),
+		  "no ipc stack with schedule in its kernel frames inside read_fifo_lines: %s",
+		  json_object_to_json_string(jget(cs.run.report, "stacks.ipc")));
+	f = finding_at(cs.run.report, "read_fifo_lines");
+	if (!f)
+		f = finding_at(cs.run.report, "spin_until_done");
+	cr_expect(f, "no finding in callsites.c: %s",
+		  json_object_to_json_string(jget(cs.run.report, "verdict.findings")));
+	cr_expect(strstr(cs.folded, "schedule_[k]"), "no kernel frame in the folded stacks:\n%s",
+		  cs.folded);
+	callsites_free(&cs);
+
+	run_callsites(&cs, "callsites-fp", "--stacks");
+	kernel_above_user(cs.run.report, "ipc", "schedule", "read_fifo_lines", &nr_kernel);
+	cr_expect_eq(nr_kernel, 0, "kernel frames without --kernel-stacks");
+	cr_expect(!strstr(cs.folded, "_[k]"), "kernel frames in the folded stacks without the flag");
+	callsites_free(&cs);
 }
 
 /*

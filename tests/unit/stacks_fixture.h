@@ -19,6 +19,7 @@ struct fx_frame {
 	const char *function, *file;
 	__u32 line;
 	const char *module;
+	bool kernel; /* a kernel frame, as --kernel-stacks gives them */
 };
 
 static inline char *fx_dup_or_null(const char *s)
@@ -55,6 +56,7 @@ static inline void fx_stack_add(struct stacks *s, int cause, const struct fx_fra
 		e->frames[k].file = fx_dup_or_null(f[k].file);
 		e->frames[k].line = f[k].line;
 		e->frames[k].module = fx_dup_or_null(f[k].module);
+		e->frames[k].kernel = f[k].kernel;
 	}
 	e->time_ns = time_ns;
 	e->count = count;
@@ -65,8 +67,13 @@ static inline void fx_stack_add(struct stacks *s, int cause, const struct fx_fra
 
 #define FX_NR(a) (sizeof(a) / sizeof((a)[0]))
 
-/* recv <- fetch_page (client.c:88) <- main: an HTTP client's stacks. */
+/*
+ * recv <- fetch_page (client.c:88) <- main: an HTTP client's stacks, with
+ * the kernel's frames inside recv (--kernel-stacks).
+ */
 static const struct fx_frame fx_net_fetch[] = {
+	{ "__schedule", NULL, 0, "[kernel]", true },
+	{ "tcp_recvmsg", NULL, 0, "[kernel]", true },
 	{ "recv", NULL, 0, "/usr/lib/x86_64-linux-gnu/libc.so.6" },
 	{ "fetch_page", "/src/client.c", 88, "/usr/bin/client" },
 	{ "main", "/src/client.c", 120, "/usr/bin/client" },

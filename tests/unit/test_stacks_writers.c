@@ -60,9 +60,9 @@ static char *write_to_memory(int (*writer)(FILE *, const struct json_object *),
 Test(folded, exact)
 {
 	static const char want[] =
-		"[net];main;fetch_page;recv 720000000\n"
+		"[net];main;fetch_page;recv;tcp_recvmsg_[k];__schedule_[k] 720000000\n"
 		"[net];main;open_conn;connect 180000000\n"
-		"[net internal];main;fetch_page;recv 50000000\n"
+		"[net internal];main;fetch_page;recv;tcp_recvmsg_[k];__schedule_[k] 50000000\n"
 		"[disk];main;load_config;read 100000000\n"
 		"[cpu];main;parse_html 300000000\n"
 		"[cpu];__libc_start_main;memcpy;[unknown] 100000000\n";
@@ -481,9 +481,9 @@ static void decoded_free(struct decoded *d)
 Test(pprof, decodes_back_to_the_stacks)
 {
 	static const char *const want[] = {
-		"recv:0<fetch_page:88<main:120 cause=net,wait=external 720000000/0",
+		"__schedule:0<tcp_recvmsg:0<recv:0<fetch_page:88<main:120 cause=net,wait=external 720000000/0",
 		"connect:0<open_conn:40<main:118 cause=net,wait=external 180000000/0",
-		"recv:0<fetch_page:88<main:120 cause=net,wait=internal 50000000/0",
+		"__schedule:0<tcp_recvmsg:0<recv:0<fetch_page:88<main:120 cause=net,wait=internal 50000000/0",
 		"read:0<load_config:12<main:110 cause=disk,wait=external 100000000/0",
 		"parse_html:230<main:125 cause=cpu 0/300000000",
 		"[unknown]:0<memcpy:0<__libc_start_main:0 cause=cpu 0/100000000",
