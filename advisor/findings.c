@@ -3,10 +3,11 @@
  * The findings: which code the verdict's drivers come from. The stacks the
  * verdict's time was measured at are taken by their location (the first
  * frame in the program's own code: the innermost one with a file and line
- * from the debug info outside the system's libraries, else the innermost one
- * with a file and line), and the innermost named frame (the call that
- * waited, or ran); kernel frames (--kernel-stacks) are neither. Stacks with
- * the same location and call are one call site; the largest sites are the findings,
+ * from the debug info outside the system's libraries or one a JIT compiled,
+ * else the innermost one with a file and line), and the innermost named
+ * frame (the call that waited, or ran); kernel frames (--kernel-stacks) are
+ * neither. Stacks with the same location and call are one call site; the
+ * largest sites are the findings,
  * each with its share of its cause's time of that kind in the stacks (the
  * stacks' own total, so shares add up to at most 1 even when some stacks
  * were dropped).
@@ -75,6 +76,19 @@ static bool is_system_library(const struct stack_frame *f)
 			     !strncmp(f->module, "/usr/lib64/", 11));
 }
 
+/*
+ * Whether f is code a JIT compiler wrote, named from the runtime's perf map
+ * (probes/perfmap.h): the program's own code (a JavaScript or Python
+ * function), though it has no file and line of debug info.
+ */
+static bool is_jit(const struct stack_frame *f)
+{
+	size_t n = f->module ? strlen(f->module) : 0;
+
+	return f->function && n > 14 && !strncmp(f->module, "/tmp/perf-", 10) &&
+	       !strcmp(f->module + n - 4, ".map");
+}
+
 static void site_of(const struct stack_entry *e, int cause, struct site *s)
 {
 	const struct stack_frame *named = NULL, *lib = NULL, *inner = NULL;
@@ -93,6 +107,8 @@ static void site_of(const struct stack_entry *e, int cause, struct site *s)
 			inner = f;
 		if (!named && f->function && f->function[0])
 			named = f;
+		if (!s->loc && is_jit(f))
+			s->loc = f;
 		if (s->loc || !f->file || !f->file[0] || !f->line)
 			continue;
 		if (!is_system_library(f))

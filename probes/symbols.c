@@ -126,7 +126,7 @@ int symbols_frame(struct symbols *s, __u64 addr, bool return_address, struct sta
 {
 	Dwarf_Addr a = return_address && addr ? addr - 1 : addr;
 	Dwfl_Module *m = dwfl_addrmodule(s->dwfl, a);
-	const char *name, *src;
+	const char *name, *fn, *src;
 	Dwfl_Line *line;
 	int lineno = 0;
 
@@ -134,11 +134,22 @@ int symbols_frame(struct symbols *s, __u64 addr, bool return_address, struct sta
 	f->addr = addr;
 	if (!m)
 		return jit_frame(s, a, f);
+	fn = dwfl_module_addrname(m, a);
+	/*
+	 * A module spans its file's lowest to highest mapping, holes included,
+	 * and a JIT may put its code in such a hole (node's code space lies
+	 * among node's own segments): the perf map knows it then.
+	 */
+	if (!fn) {
+		int rc = jit_frame(s, a, f);
+
+		if (rc || f->function)
+			return rc;
+	}
 	name = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	if (name && !(f->module = strdup(name)))
 		goto out_nomem;
-	name = dwfl_module_addrname(m, a);
-	if (name && !(f->function = strdup(name)))
+	if (fn && !(f->function = strdup(fn)))
 		goto out_nomem;
 	line = dwfl_module_getsrc(m, a);
 	src = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;

@@ -137,6 +137,38 @@ Test(findings, unnamed_code_in_a_library_is_the_location)
 	stacks_free(&p.stacks);
 }
 
+/*
+ * node --perf-basic-prof: the JIT's code, named from its perf map, is the
+ * program's own, not the libc frame with a line (libc6-dbg) that started it.
+ */
+Test(findings, jit_code_is_the_program_s_own)
+{
+	static const struct fx_frame js[] = {
+		{ "JS:*fib /app/fib.js:1:13", NULL, 0, "/tmp/perf-4242.map" },
+		{ "JS:*fib /app/fib.js:1:13", NULL, 0, "/tmp/perf-4242.map" },
+		{ "Builtins_JSEntry", NULL, 0, "/usr/bin/node" },
+		{ "__libc_start_call_main", "../sysdeps/nptl/libc_start_call_main.h", 58,
+		  "/usr/lib/x86_64-linux-gnu/libc.so.6" },
+	};
+	struct process_profile proc;
+	struct thread_profile th;
+	struct thresholds t;
+	struct profile p;
+	struct verdict v;
+
+	one_thread(&p, &proc, &th, 1900, 50);
+	p.stacks.collected = true;
+	fx_stack_add(&p.stacks, STACKS_CPU, js, FX_NR(js), MS(1900), 190, false);
+	thresholds_default(&t);
+	cr_assert_eq(decide_model(&p, &t, &v), 0);
+	cr_assert_eq(v.nr_findings, 1);
+	cr_expect_str_eq(v.findings[0].function, "JS:*fib /app/fib.js:1:13");
+	cr_expect_str_eq(v.findings[0].module, "/tmp/perf-4242.map");
+	cr_expect_not_null(strstr(v.rationale, "JS:*fib /app/fib.js:1:13"), "%s", v.rationale);
+	cr_expect_null(strstr(v.rationale, "libc_start_call_main"), "%s", v.rationale);
+	stacks_free(&p.stacks);
+}
+
 /* Stacks that reach one location with one call are one call site, whatever called it. */
 Test(findings, stacks_at_one_site_merge)
 {

@@ -167,3 +167,56 @@ Test(perfmap, a_symbolic_link_is_not_followed)
 	unlink(path);
 	perfmap_free(m);
 }
+
+/*
+ * A module spans its file's lowest to highest mapping: JIT code in a hole
+ * between them (node's code space among node's segments) is in the module
+ * for libdwfl, with no symbol there; the perf map names it.
+ */
+Test(perfmap, symbols_name_jit_code_in_a_hole_of_a_module, .timeout = 30)
+{
+	char exe[4096], path[64], *maps = NULL, line[8192], *out = NULL;
+	unsigned long lo, hi, last = 0, hole;
+	size_t outlen = 0;
+	FILE *in = fopen("/proc/self/maps", "r"), *mf, *pm;
+	struct symbols *s;
+	struct stack_frame f;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char rest[4096];
+
+	cr_assert(in && n > 0);
+	exe[n] = '\0';
+	mf = open_memstream(&out, &outlen);
+	cr_assert(mf);
+	/* the binary's own lines, then the same file mapped again far above them */
+	while (fgets(line, sizeof(line), in)) {
+		if (sscanf(line, "%lx-%lx %4095[^\n]", &lo, &hi, rest) != 3 || !strstr(rest, exe))
+			continue;
+		fputs(line, mf);
+		last = hi;
+		free(maps);
+		maps = strdup(rest); /* the last line's fields, for the line made below */
+	}
+	fclose(in);
+	cr_assert(last && maps, "no mapping of %s", exe);
+	fprintf(mf, "%lx-%lx %s\n", last + 0x400000, last + 0x401000, maps);
+	fclose(mf);
+	free(maps);
+	hole = last + 0x200000;
+
+	snprintf(path, sizeof(path), PERFMAP_PATH_FMT, (int)getpid());
+	pm = fopen(path, "w");
+	cr_assert(pm);
+	fprintf(pm, "%lx 100 LazyCompile:~inHole /app/b.js:2\n", hole);
+	fclose(pm);
+
+	s = symbols_new(getpid(), out);
+	cr_assert(s, "symbols_new: %s", strerror(errno));
+	cr_assert_eq(symbols_frame(s, hole + 8, false, &f), 0);
+	cr_expect_str_eq(f.function ? f.function : "(null)", "LazyCompile:~inHole /app/b.js:2");
+	cr_expect_str_eq(f.module ? f.module : "(null)", path);
+	symbols_frame_clear(&f);
+	symbols_free(s);
+	unlink(path);
+	free(out);
+}
