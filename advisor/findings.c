@@ -134,6 +134,13 @@ static void site_of(const struct stack_entry *e, int cause, struct site *s)
 		s->loc = named ? named : inner;
 }
 
+static bool says_where(const struct site *s)
+{
+	return (s->leaf && s->leaf[0]) ||
+	       (s->loc && ((s->loc->function && s->loc->function[0]) ||
+			   (s->loc->module && s->loc->module[0]) || (s->loc->file && s->loc->file[0])));
+}
+
 /* Which causes' stacks, and of those which, explain v's verdict. */
 static bool kind_of(const struct verdict *v, enum finding_kind *kind)
 {
@@ -233,6 +240,9 @@ void findings_compute(const struct profile *p, struct verdict *v)
 
 		if (!s->time_ns)
 			break;
+		/* addresses in no mapping, no name: it says nothing (its time stays in the shares) */
+		if (!says_where(s))
+			continue;
 		f = &v->findings[v->nr_findings++];
 		memset(f, 0, sizeof(*f));
 		f->kind = kind;

@@ -169,6 +169,34 @@ Test(findings, jit_code_is_the_program_s_own)
 	stacks_free(&p.stacks);
 }
 
+/* A stack of addresses in no mapping says nothing: no finding, though its time counts. */
+Test(findings, a_stack_that_names_nothing_is_no_finding)
+{
+	static const struct fx_frame nothing[] = {
+		{ NULL, NULL, 0, NULL },
+		{ NULL, NULL, 0, NULL },
+	};
+	static const struct fx_frame parse[] = {
+		{ "parse_html", "/src/parse.c", 230, "/usr/bin/client" },
+	};
+	struct process_profile proc;
+	struct thread_profile th;
+	struct thresholds t;
+	struct profile p;
+	struct verdict v;
+
+	one_thread(&p, &proc, &th, 1900, 50);
+	p.stacks.collected = true;
+	fx_stack_add(&p.stacks, STACKS_CPU, nothing, FX_NR(nothing), MS(1200), 120, false);
+	fx_stack_add(&p.stacks, STACKS_CPU, parse, FX_NR(parse), MS(400), 40, false);
+	thresholds_default(&t);
+	cr_assert_eq(decide_model(&p, &t, &v), 0);
+	cr_assert_eq(v.nr_findings, 1);
+	expect_finding(&v.findings[0], STACKS_CPU, "parse_html", "parse_html", "/src/parse.c", 230,
+		       0.25);
+	stacks_free(&p.stacks);
+}
+
 /* Stacks that reach one location with one call are one call site, whatever called it. */
 Test(findings, stacks_at_one_site_merge)
 {
