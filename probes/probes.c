@@ -6,6 +6,7 @@
  * and the run goes on without it.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,29 @@ static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * libbpf 1.1 reads the kernel's BTF (5.5 MB on 6.18) afresh for each object
+ * that has tp_btf programs or CO-RE relocations, and holds it twice over
+ * while it parses it: ~11 MB, freed at the end of each load. glibc serves
+ * blocks that big with mmap() and gives them back at free(), so every load
+ * faults its 11 MB in again, a cost that dominates start-up where page
+ * faults are slow (VMs). Kept on the heap, the sched object's load leaves
+ * the pages for the next ones; trimmed once all have loaded.
+ */
+static void heap_keep(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+}
+
+/* back to glibc's initial thresholds, and the kept pages given back */
+static void heap_release(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
+	mallopt(M_TRIM_THRESHOLD, 128 << 10);
+	malloc_trim(0);
+}
+
 struct probes {
 	struct probe_sched *sched;
 	struct probe_syscalls *syscalls;
@@ -46,8 +70,10 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 	if (!p)
 		return -ENOMEM;
 	libbpf_set_print(o->verbose ? print_all : print_none);
+	heap_keep();
 	e = probe_sched_open(&p->sched, o->stacks, o->kernel_stacks, err, errlen);
 	if (e) {
+		heap_release();
 		free(p);
 		return e;
 	}
@@ -79,6 +105,7 @@ int probes_open(struct probes **out, const struct probes_opts *o, char *err, siz
 		else
 			strcat(p->mode, o->kernel_stacks ? "+stacks+kernel" : "+stacks");
 	}
+	heap_release();
 	*out = p;
 	return 0;
 }
