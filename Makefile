@@ -3,6 +3,7 @@
 
 OUTPUT := .output
 CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -74,9 +75,12 @@ $(OUTPUT)/vmlinux.h: | $(OUTPUT)
 	$(call msg,VMLINUX,$@)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
+# The DWARF that -g adds (two thirds of each object) goes: libbpf needs only
+# .BTF and .BTF.ext, and the skeletons would embed it in bin/advisor.
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/abi.h $(wildcard bpf/*.bpf.h) $(OUTPUT)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@ && rm $@.tmp
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
