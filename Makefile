@@ -45,7 +45,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUTPUT)/workloads/%,$(WORKLOAD_SRC
 DEB_PACKAGES := make clang llvm bpftool libbpf-dev libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libseccomp-dev libcriterion-dev pkg-config python3 python3-jsonschema strace linux-perf \
 	chromium iproute2 git libclang-rt-dev libxml2-utils qemu-system-x86 busybox-static cpio kmod e2fsprogs \
-	fio nodejs golang-go
+	fio nodejs golang-go golang-github-haya14busa-go-sarif-dev
 
 # keep the BPF objects: the skeletons embed them, and rebuilding is slow
 .SECONDARY:

@@ -1,10 +1,14 @@
 #!/bin/bash
 # The stacks' writers on a saved report with stacks and findings, read back by
-# real readers: `go tool pprof` for -o x.pb.gz, python3-jsonschema against the
-# OASIS SARIF 2.1.0 schema for -o x.sarif (its file named by SARIF_SCHEMA: the
-# schema is not shipped, its licence is OASIS's), and the folded lines. A
-# missing reader is skipped with the reason; under CI=true a missing go is a
-# failure (make deps installs golang-go), a missing SARIF_SCHEMA is not.
+# real readers: `go tool pprof` for -o x.pb.gz; for -o x.sarif the SARIF 2.1.0
+# object model that Debian ships as Go types generated from the OASIS schema
+# (golang-github-haya14busa-go-sarif-dev), through sarif_check.go: every
+# property defined for its object and of its type, every required one there,
+# enumerated values valid; and python3-jsonschema against the OASIS schema
+# itself when SARIF_SCHEMA names its file (not shipped: its licence is
+# OASIS's). A missing reader is skipped with the reason; under CI=true a
+# missing go or object model is a failure (make deps installs them), a
+# missing SARIF_SCHEMA is not.
 # Usage: tests/cli/stacks.sh ADVISOR [REPORT.json]
 set -u
 ADVISOR=${1:?usage: stacks.sh ADVISOR [REPORT.json]}
@@ -53,6 +57,34 @@ if [ -x "$(command -v go)" ]; then
 else
 	skip "pprof: go is not installed (golang-go), go tool pprof cannot read it back"
 	[ "${CI:-}" = true ] && bad "CI=true needs go for the pprof check"
+fi
+
+# SARIF: the object model generated from the schema, then a log it must refuse
+GOSARIF=/usr/share/gocode/src/github.com/haya14busa/go-sarif/sarif
+if [ -x "$(command -v go)" ] && [ -d "$GOSARIF" ]; then
+	sarif_check() {
+		(cd "$(dirname "$0")" && GO111MODULE=off GOPATH=/usr/share/gocode go run sarif_check.go "$1" 2>&1)
+	}
+	out=$(sarif_check "$tmp/r.sarif") && ok || bad "SARIF against the object model: $out"
+	python3 - "$tmp/r.sarif" "$tmp/bad.sarif" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))
+run = log["runs"][0]
+run["results"][0]["level"] = "fatal"
+del run["tool"]["driver"]["name"]
+run["bogus"] = 1
+json.dump(log, open(sys.argv[2], "w"))
+PY
+	out=$(sarif_check "$tmp/bad.sarif")
+	if grep -q '"fatal" is not a Level' <<<"$out" && grep -q 'required property "name"' <<<"$out" &&
+		grep -q '"bogus" is not a property of Run' <<<"$out"; then
+		ok
+	else
+		bad "the SARIF check let a broken log through: $out"
+	fi
+else
+	skip "SARIF object model: go or golang-github-haya14busa-go-sarif-dev is not installed"
+	[ "${CI:-}" = true ] && bad "CI=true needs go and the SARIF object model for the SARIF check"
 fi
 
 # SARIF: the OASIS schema, when given
