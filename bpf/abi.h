@@ -162,6 +162,15 @@ struct request_counts {
 	__s64 in_flight;
 };
 
+/*
+ * -S: whether the task on a CPU is the tree's (bpf/syscalls.bpf.c). A cache
+ * line each, so that one CPU's switches do not disturb the others' reads.
+ */
+struct cpu_flag {
+	__u32 tree;
+	__u8 pad[60];
+};
+
 /* Running totals of the whole tree, read once per timeline bucket. */
 struct tree_totals {
 	__u64 cpu_ns;

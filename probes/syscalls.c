@@ -36,10 +36,23 @@ int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, siz
 		snprintf(err, errlen, "cannot share the tree map: %s", strerror(-e));
 		goto out_destroy;
 	}
+	bpf_map__set_max_entries(s->skel->maps.tree_on_cpu, s->ncpus);
 	e = syscalls_bpf__load(s->skel);
 	if (e) {
 		snprintf(err, errlen, "cannot load syscall probe: %s", strerror(-e));
 		goto out_destroy;
+	}
+	/* every CPU may run a member until its next switch says otherwise */
+	for (__u32 cpu = 0; cpu < (__u32)s->ncpus; cpu++) {
+		struct cpu_flag yes = { .tree = 1 };
+
+		e = bpf_map_update_elem(bpf_map__fd(s->skel->maps.tree_on_cpu), &cpu, &yes, 0);
+		if (e) {
+			e = -errno;
+			snprintf(err, errlen, "cannot set the syscall probe's CPU flags: %s",
+				 strerror(-e));
+			goto out_destroy;
+		}
 	}
 	e = syscalls_bpf__attach(s->skel);
 	if (e) {
