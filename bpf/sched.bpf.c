@@ -374,7 +374,7 @@ static __always_inline void classify_wait(struct task_struct *t, struct task_sta
  * of the tree woke it from task context, or, for a loopback or Unix socket
  * (and an event loop waiting on one), from the softirq that the sender's own
  * send runs. Disk and non-loopback sockets are always external, and so is
- * anything woken from a hardirq or a timer (KERNEL.md).
+ * anything woken from a hardirq or a timer (README, "What is measured").
  */
 static __always_inline __u32 wake_is_internal(const struct task_state *s)
 {

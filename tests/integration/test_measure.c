@@ -205,7 +205,7 @@ Test(measure, pipe_ping_pong_internal, .timeout = 120)
 }
 
 /* 100 000 context switches: the schedstat comparison that catches a lost
- * or doubled switch (KERNEL.md's open anomaly). */
+ * or doubled switch (README, Known limits: a switch the kernel never reports). */
 Test(measure, pipe_ping_pong_schedstat, .timeout = 120)
 {
 	struct run r;
