@@ -100,7 +100,8 @@ static __always_inline int started(void *req, __u32 kind, __u64 born)
 	return 0;
 }
 
-static __always_inline int completed(void *req)
+/* merged: the request went into another, whose completion stands for both */
+static __always_inline int completed(void *req, bool merged)
 {
 	__u64 key = (__u64)req;
 	struct request_start *v = bpf_map_lookup_elem(&in_flight, &key);
@@ -110,7 +111,7 @@ static __always_inline int completed(void *req)
 	if (!v)
 		return 0;
 	kind = v->kind < NR_REQ_KINDS ? v->kind : REQ_BLOCK;
-	h = bpf_map_lookup_elem(&request_hists, &kind);
+	h = merged ? NULL : bpf_map_lookup_elem(&request_hists, &kind);
 	if (h)
 		wait_hist_add(h, bpf_ktime_get_ns() - v->ts);
 	if (kind < NR_REQ_KINDS)
@@ -153,7 +154,21 @@ int BPF_PROG(on_block_rq_issue, struct request *rq)
 SEC("tp_btf/block_rq_complete")
 int BPF_PROG(on_block_rq_complete, struct request *rq)
 {
-	return completed(rq);
+	return completed(rq, false);
+}
+
+/*
+ * A queued request the I/O scheduler merged into another one (mq-deadline,
+ * bfq) is freed without a completion of its own: it leaves here, or it
+ * would stay in flight for the rest of the run. Linux 5.11+.
+ */
+SEC("tp_btf/block_rq_merge")
+int BPF_PROG(on_block_rq_merge, struct request *rq)
+{
+	__u64 key = (__u64)rq;
+
+	bpf_map_delete_elem(&foreign, &key);
+	return completed(rq, true);
 }
 
 /* io_uring_submit_req(req) since Linux 6.3; io_uring_submit_sqe(req, ...) before */
@@ -173,5 +188,5 @@ int BPF_PROG(on_io_uring_submit_sqe, void *req)
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(on_io_uring_complete, void *ctx_, void *req)
 {
-	return completed(req);
+	return completed(req, false);
 }
