@@ -122,6 +122,36 @@ static int jit_frame(struct symbols *s, Dwarf_Addr addr, struct stack_frame *f)
 	return 0;
 }
 
+/*
+ * The line of addr from the compilation unit whose ranges hold it, found by
+ * walking the units: libdw (0.188) finds a unit through .debug_aranges,
+ * which some compilers do not write (Go's), and then knows no line at all.
+ */
+static const char *line_by_cu(Dwfl_Module *m, Dwarf_Addr addr, int *lineno)
+{
+	Dwarf_Addr bias;
+	Dwarf *dw = dwfl_module_getdwarf(m, &bias);
+	Dwarf_Off off = 0, next;
+	Dwarf_Aranges *ar;
+	size_t hsize, nr = 0;
+
+	/* with aranges, libdw has looked already: the address has no line */
+	if (!dw || (!dwarf_getaranges(dw, &ar, &nr) && nr))
+		return NULL;
+	for (; !dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL); off = next) {
+		Dwarf_Die cu;
+		Dwarf_Line *l;
+
+		if (!dwarf_offdie(dw, off + hsize, &cu) || dwarf_haspc(&cu, addr - bias) <= 0)
+			continue;
+		l = dwarf_getsrc_die(&cu, addr - bias);
+		if (!l || dwarf_lineno(l, lineno))
+			return NULL;
+		return dwarf_linesrc(l, NULL, NULL);
+	}
+	return NULL;
+}
+
 int symbols_frame(struct symbols *s, __u64 addr, bool return_address, struct stack_frame *f)
 {
 	Dwarf_Addr a = return_address && addr ? addr - 1 : addr;
@@ -153,6 +183,8 @@ int symbols_frame(struct symbols *s, __u64 addr, bool return_address, struct sta
 		goto out_nomem;
 	line = dwfl_module_getsrc(m, a);
 	src = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
+	if (!src)
+		src = line_by_cu(m, a, &lineno);
 	if (src) {
 		if (!(f->file = strdup(src)))
 			goto out_nomem;

@@ -140,3 +140,56 @@ Test(symbols, unwinds_a_copied_stack_with_cfi, .timeout = 30)
 	free(sample);
 }
 #endif
+
+/*
+ * Go writes no .debug_aranges: libdw then finds no unit for an address, and
+ * so no line. This binary again without its aranges (objcopy), mapped where
+ * it is: the line comes from walking the units.
+ */
+Test(symbols, a_binary_without_aranges_still_has_lines, .timeout = 60)
+{
+	char exe[4096], copy[] = "/tmp/advisor-noaranges-XXXXXX", cmd[9000], line[8192];
+	char *maps = NULL;
+	size_t len = 0;
+	FILE *in, *out;
+	struct symbols *s;
+	struct stack_frame f;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int fd = mkstemp(copy);
+
+	cr_assert(n > 0 && fd >= 0);
+	exe[n] = '\0';
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "objcopy --remove-section=.debug_aranges '%s' '%s'", exe, copy);
+	if (system(cmd)) {
+		unlink(copy);
+		cr_skip_test("no objcopy (binutils)");
+	}
+	/* the maps text with this binary's lines naming the copy */
+	in = fopen("/proc/self/maps", "r");
+	out = open_memstream(&maps, &len);
+	cr_assert(in && out);
+	while (fgets(line, sizeof(line), in)) {
+		char *at = strstr(line, exe);
+
+		if (at && at[strlen(exe)] == '\n') {
+			fwrite(line, 1, at - line, out);
+			fprintf(out, "%s\n", copy);
+		} else {
+			fputs(line, out);
+		}
+	}
+	fclose(in);
+	fclose(out);
+	s = symbols_new(getpid(), maps);
+	cr_assert(s, "symbols_new: %s", strerror(errno));
+	cr_assert_eq(symbols_frame(s, (__u64)(uintptr_t)symbols_known_function, false, &f), 0);
+	cr_expect_str_eq(f.function ? f.function : "(null)", "symbols_known_function");
+	cr_expect(f.file && ends_with(f.file, "test_symbols.c"), "file %s", f.file ? f.file : "(null)");
+	cr_expect(f.line >= (unsigned)known_line && f.line <= (unsigned)known_line + 3, "line %u, want %d..%d",
+		  f.line, known_line, known_line + 3);
+	symbols_frame_clear(&f);
+	symbols_free(s);
+	unlink(copy);
+	free(maps);
+}
