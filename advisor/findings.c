@@ -29,6 +29,7 @@ struct site {
 	const char *leaf; /* may be NULL */
 	const struct stack_frame *loc; /* NULL for a stack without frames */
 	__u64 time_ns, count;
+	__u64 loc_ns; /* of time_ns, the time at loc's own line */
 };
 
 static int str_cmp(const char *a, const char *b)
@@ -36,10 +37,13 @@ static int str_cmp(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
-/* Orders sites by what makes them one call site. */
-static int site_key_cmp(const void *pa, const void *pb)
+/*
+ * Orders sites by their location, line included (by_line) or not where the
+ * location is the leaf itself: time spent in a function (on CPU, at many of
+ * its lines) is one site, where a call from it (a wait) is one per line.
+ */
+static int site_cmp(const struct site *a, const struct site *b, bool by_line)
 {
-	const struct site *a = pa, *b = pb;
 	static const struct stack_frame none;
 	const struct stack_frame *fa = a->loc ? a->loc : &none, *fb = b->loc ? b->loc : &none;
 	int d;
@@ -49,9 +53,50 @@ static int site_key_cmp(const void *pa, const void *pb)
 	if ((d = str_cmp(a->leaf, b->leaf)) || (d = str_cmp(fa->function, fb->function)) ||
 	    (d = str_cmp(fa->file, fb->file)))
 		return d;
-	if (fa->line != fb->line)
+	/* here a and b have one leaf and one function: both the leaf, or neither */
+	if (fa->line != fb->line && (by_line || str_cmp(a->leaf, fa->function)))
 		return fa->line < fb->line ? -1 : 1;
 	return str_cmp(fa->module, fb->module);
+}
+
+/* Orders sites by what makes them one place in the code: one line. */
+static int site_line_cmp(const void *pa, const void *pb)
+{
+	return site_cmp(pa, pb, true);
+}
+
+/* Orders sites by what makes them one call site. */
+static int site_key_cmp(const void *pa, const void *pb)
+{
+	return site_cmp(pa, pb, false);
+}
+
+/*
+ * Merges the sites that cmp finds equal (sorted by it first): times and
+ * counts add up, and the location is the line with the most time. Returns
+ * how many are left.
+ */
+static size_t sites_merge(struct site *sites, size_t n, int (*cmp)(const void *, const void *))
+{
+	size_t m = 0;
+
+	if (n > 1)
+		qsort(sites, n, sizeof(*sites), cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct site *into = m ? &sites[m - 1] : NULL;
+
+		if (!into || cmp(into, &sites[i])) {
+			sites[m++] = sites[i];
+			continue;
+		}
+		into->time_ns += sites[i].time_ns;
+		into->count += sites[i].count;
+		if (sites[i].loc_ns > into->loc_ns) {
+			into->loc = sites[i].loc;
+			into->loc_ns = sites[i].loc_ns;
+		}
+	}
+	return m;
 }
 
 /* Largest first; equal times in key order, so the result never depends on qsort. */
@@ -74,6 +119,17 @@ static bool is_system_library(const struct stack_frame *f)
 	return f->module && (!strncmp(f->module, "/lib/", 5) || !strncmp(f->module, "/lib64/", 7) ||
 			     !strncmp(f->module, "/usr/lib/", 9) ||
 			     !strncmp(f->module, "/usr/lib64/", 11));
+}
+
+/*
+ * Whether f's source is the system's though its code is in the program:
+ * Go's standard library compiled into the binary (/usr/lib/go-1.19/src),
+ * an inline function of a system header (/usr/include).
+ */
+static bool is_system_source(const struct stack_frame *f)
+{
+	return f->file && (!strncmp(f->file, "/usr/lib/", 9) || !strncmp(f->file, "/usr/include/", 13) ||
+			   !strncmp(f->file, "/usr/share/", 11));
 }
 
 /*
@@ -111,7 +167,7 @@ static void site_of(const struct stack_entry *e, int cause, struct site *s)
 			s->loc = f;
 		if (s->loc || !f->file || !f->file[0] || !f->line)
 			continue;
-		if (!is_system_library(f))
+		if (!is_system_library(f) && !is_system_source(f))
 			s->loc = f;
 		else if (!lib)
 			lib = f;
@@ -220,17 +276,15 @@ void findings_compute(const struct profile *p, struct verdict *v)
 		}
 	}
 
-	/* one call site for the stacks that reach the same location with the same call */
-	if (n > 1)
-		qsort(sites, n, sizeof(*sites), site_key_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (m && !site_key_cmp(&sites[m - 1], &sites[i])) {
-			sites[m - 1].time_ns += sites[i].time_ns;
-			sites[m - 1].count += sites[i].count;
-		} else {
-			sites[m++] = sites[i];
-		}
-	}
+	/*
+	 * one call site for the stacks that reach the same location with the
+	 * same call: first each line's time, then the lines of a function that
+	 * is the leaf itself together, at its line with the most time
+	 */
+	m = sites_merge(sites, n, site_line_cmp);
+	for (size_t i = 0; i < m; i++)
+		sites[i].loc_ns = sites[i].time_ns;
+	m = sites_merge(sites, m, site_key_cmp);
 	if (m > 1)
 		qsort(sites, m, sizeof(*sites), site_time_cmp);
 

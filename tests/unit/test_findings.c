@@ -169,6 +169,64 @@ Test(findings, jit_code_is_the_program_s_own)
 	stacks_free(&p.stacks);
 }
 
+/*
+ * A Go program hashing: its samples fall on many lines of the standard
+ * library's assembly, compiled into the binary but the system's source
+ * (/usr/lib/go-1.19/src). The time in one function is one finding, located
+ * at the program's own caller, and its share is the function's whole.
+ */
+Test(findings, time_in_one_function_is_one_site_at_the_program_s_caller)
+{
+	static const char *const go_sha = "/usr/lib/go-1.19/src/crypto/sha256/sha256block_amd64.s";
+	const struct fx_frame at800[] = {
+		{ "crypto/sha256.block.abi0", go_sha, 800, "/tmp/gosp" },
+		{ "crypto/sha256.Sum256", "/usr/lib/go-1.19/src/crypto/sha256/sha256.go", 269,
+		  "/tmp/gosp" },
+		{ "main.hashLoop", "/tmp/gosp/main.go", 13, "/tmp/gosp" },
+	};
+	struct fx_frame at807[FX_NR(at800)], at724[FX_NR(at800)];
+	struct process_profile proc;
+	struct thread_profile th;
+	struct thresholds t;
+	struct profile p;
+	struct verdict v;
+
+	memcpy(at807, at800, sizeof(at800));
+	memcpy(at724, at800, sizeof(at800));
+	at807[0].line = 807;
+	at724[0].line = 724;
+	one_thread(&p, &proc, &th, 1900, 50);
+	p.stacks.collected = true;
+	fx_stack_add(&p.stacks, STACKS_CPU, at800, FX_NR(at800), MS(300), 30, false);
+	fx_stack_add(&p.stacks, STACKS_CPU, at807, FX_NR(at807), MS(500), 50, false);
+	fx_stack_add(&p.stacks, STACKS_CPU, at724, FX_NR(at724), MS(200), 20, false);
+	thresholds_default(&t);
+	cr_assert_eq(decide_model(&p, &t, &v), 0);
+	cr_assert_eq(v.nr_findings, 1, "%zu findings", v.nr_findings);
+	expect_finding(&v.findings[0], STACKS_CPU, "crypto/sha256.block.abi0", "main.hashLoop",
+		       "/tmp/gosp/main.go", 13, 1.0);
+	cr_expect_eq(v.findings[0].time_ns, MS(1000));
+	stacks_free(&p.stacks);
+
+	/* in the program's own code: the lines of one function are one finding, at its busiest */
+	static const struct fx_frame own[] = {
+		{ "spin", "/src/spin.c", 35, "/usr/bin/spin" },
+		{ "main", "/src/spin.c", 50, "/usr/bin/spin" },
+	};
+	struct fx_frame own36[FX_NR(own)];
+
+	memcpy(own36, own, sizeof(own));
+	own36[0].line = 36;
+	one_thread(&p, &proc, &th, 1900, 50);
+	p.stacks.collected = true;
+	fx_stack_add(&p.stacks, STACKS_CPU, own, FX_NR(own), MS(100), 10, false);
+	fx_stack_add(&p.stacks, STACKS_CPU, own36, FX_NR(own36), MS(900), 90, false);
+	cr_assert_eq(decide_model(&p, &t, &v), 0);
+	cr_assert_eq(v.nr_findings, 1, "%zu findings", v.nr_findings);
+	expect_finding(&v.findings[0], STACKS_CPU, "spin", "spin", "/src/spin.c", 36, 1.0);
+	stacks_free(&p.stacks);
+}
+
 /* A stack of addresses in no mapping says nothing: no finding, though its time counts. */
 Test(findings, a_stack_that_names_nothing_is_no_finding)
 {
