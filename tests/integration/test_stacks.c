@@ -444,3 +444,35 @@ Test(measure, stacks_name_jit_code_from_its_perf_map, .timeout = 120)
 	cr_expect(named, "no CPU sample named from %s: %s", path, json_object_to_json_string(cpu));
 	run_free(&r);
 }
+
+/*
+ * A real JIT: node --perf-basic-prof on CPU in one JavaScript function
+ * (tests/workloads/fib.js). The finding names it from node's perf map,
+ * wherever V8 put the code (node's code space lies among its own segments).
+ */
+Test(measure, stacks_name_node_s_javascript_from_its_perf_map, .timeout = 120)
+{
+	static const char node[] = "/usr/bin/node";
+	json_object *f;
+	const struct truth *t;
+	char script[512], path[64];
+	struct run r;
+
+	harness_require_bpf();
+	cr_assert(access(node, X_OK) == 0, "%s is needed for this case (Debian: nodejs)", node);
+	snprintf(script, sizeof(script), "%s/tests/workloads/fib.js", source_root());
+	run_advisor(&r, ARGS("--stacks"), ARGS(node, "--perf-basic-prof", script, "800"));
+	t = truth_find(&r, "pid");
+	cr_assert(t && t->nr_values == 1, "fib.js printed no pid");
+	snprintf(path, sizeof(path), "/tmp/perf-%lld.map", (long long)t->values[0]);
+	unlink(path);
+	cr_assert_str_eq(jstr(r.report, "verdict.model"), "multiprocessing");
+	f = jget(r.report, "verdict.findings");
+	f = f && json_object_array_length(f) ? json_object_array_get_idx(f, 0) : NULL;
+	cr_expect(f && strstr(str_or(f, "function"), "fibonacci") && !strcmp(str_or(f, "module"), path),
+		  "the first finding is not fibonacci in %s: %s", path,
+		  json_object_to_json_string(jget(r.report, "verdict.findings")));
+	cr_expect(strstr(jstr(r.report, "verdict.rationale"), "fibonacci"), "rationale: %s",
+		  jstr(r.report, "verdict.rationale"));
+	run_free(&r);
+}
