@@ -18,7 +18,9 @@
 # and perf trace are ~100x slower, so they run fewer operations and are
 # compared per operation.
 # Then: a storm run bare while advisor run -q [--stacks | -S] -- sleep
-# profiles something else (what everyone else on the machine pays); start-up
+# profiles something else (what everyone else on the machine pays), and
+# while empty programs sit on the same hooks (tests/bench/floor.bpf.c: the
+# kernel's own price for running a program there, the floor); start-up
 # (advisor run -q -- true); advisor's peak RSS over a 5 s run and a long one.
 #
 # Environment (defaults in brackets):
@@ -77,11 +79,21 @@ gcc -O2 -Wall -D_GNU_SOURCE "$here/storm.c" -o "$tmp/storm" || die "cannot build
 gcc -O2 -Wall "$here/walltime.c" -o "$tmp/walltime" || die "cannot build walltime.c"
 STORM=$tmp/storm
 WALLTIME=$tmp/walltime
+# the floor: empty programs on advisor's hooks (floor.bpf.c), loaded by floor.c
+FLOOR=
+VMLINUX_H=$(dirname "$WORKLOADS")/vmlinux.h
+if [ -s "$VMLINUX_H" ] &&
+	clang -O2 -g -target bpf -I"$(dirname "$VMLINUX_H")" -c "$here/floor.bpf.c" \
+		-o "$tmp/floor.bpf.o" 2>"$tmp/floor.log" &&
+	gcc -O2 -Wall "$here/floor.c" -o "$tmp/floor" -lbpf 2>>"$tmp/floor.log"; then
+	FLOOR=$tmp/floor
+fi
 
 # ---- the tools ---------------------------------------------------------------
 MODES=(bare adv advK advS strace perf)
 declare -A LABEL=([bare]="bare" [adv]="advisor run" [advK]="advisor run --stacks"
-	[advS]="advisor run -S" [strace]="strace -c -f" [perf]="perf trace -s")
+	[advS]="advisor run -S" [strace]="strace -c -f" [perf]="perf trace -s"
+	[floorD]="empty programs on the default hooks" [floorS]="empty programs on -S's hooks")
 STRACE=$(command -v strace)
 PERF=$(command -v perf)
 if [ -z "$PERF" ]; then # Debian's versioned perf_X.Y, when no perf wrapper
@@ -104,7 +116,11 @@ fi
 if ! "$ADVISOR" run -q -S -- true >/dev/null 2>"$tmp/adv.log"; then
 	SKIP[advS]="advisor run -S fails here: $(grep -v '^$' "$tmp/adv.log" | tail -1)"
 fi
-for m in advK advS strace perf; do
+if [ -z "$FLOOR" ]; then
+	SKIP[floorD]="cannot build tests/bench/floor.c: $(head -1 "$tmp/floor.log")"
+	SKIP[floorS]=${SKIP[floorD]}
+fi
+for m in advK advS strace perf floorD; do
 	[ -n "${SKIP[$m]:-}" ] && echo "bench: skipping ${LABEL[$m]}: ${SKIP[$m]}"
 done
 
@@ -273,6 +289,19 @@ start_bg() {
 	stop_bg
 	return 1
 }
+# start_floor SET: the empty programs of SET (sched | syscalls) in the background
+start_floor() {
+	"$FLOOR" "$tmp/floor.bpf.o" "$1" >"$tmp/floor.out" 2>>"$tmp/bg.log" &
+	bgpid=$!
+	for _ in $(seq 200); do
+		grep -q ready "$tmp/floor.out" 2>/dev/null && return 0
+		kill -0 "$bgpid" 2>/dev/null || break
+		sleep 0.05
+	done
+	note "the empty programs did not load: $(tail -1 "$tmp/bg.log")"
+	stop_bg
+	return 1
+}
 stop_bg() {
 	[ -n "$bgpid" ] || return
 	kill -TERM "$bgpid" 2>/dev/null
@@ -307,12 +336,14 @@ done
 # ---- 2. an unrelated process while advisor profiles something else --------------
 for ((rep = 0; rep < REPS; rep++)); do
 	echo "repeat $((rep + 1))/$REPS: unrelated process ($(($(date +%s) - t_start)) s)"
-	for bg in $(rotate none adv advK advS); do
+	for bg in $(rotate none adv advK advS floorD floorS); do
 		[ -n "${SKIP[$bg]:-}" ] && continue
 		case $bg in
 		adv) start_bg || continue ;;
 		advK) start_bg --stacks || continue ;;
 		advS) start_bg -S || continue ;;
+		floorD) start_floor sched || continue ;;
+		floorS) start_floor syscalls || continue ;;
 		esac
 		storm_cmd getppid bare
 		measure "un.getppid.$bg" bare "${CMD[@]}"
@@ -439,12 +470,14 @@ echo "  ping-pong bare: $(fmt %.2f "$pp_sw") context switches per round trip (bo
 
 echo
 echo "unrelated process (run bare while 'advisor run -q [--stacks | -S] -- sleep' runs beside"
-echo "  it; cpu = the same from the storm's own user+system time)"
+echo "  it, or empty programs sit on the same hooks: the floor; cpu = the same from the storm's"
+echo "  own user+system time)"
 printf "  %-20s %11s %9s %9s %14s %8s %8s\n" "beside" "getppid ns" "+ns/call" "cpu +ns" \
 	"ping-pong ns/rt" "+ns/rt" "cpu +ns"
 per_op() { calc "$(median "$1.$2") / $(median "$1.ops")"; } # per_op KEY loop|cpu
-for bg in none adv advK advS; do
-	case $bg in none) l="nothing" ;; *) l=${LABEL[$bg]} ;; esac
+for bg in none adv advK advS floorD floorS; do
+	case $bg in none) l="nothing" ;; floorD) l="empty, default" ;; floorS) l="empty, -S" ;;
+	*) l=${LABEL[$bg]} ;; esac
 	if [ -n "${SKIP[$bg]:-}" ]; then
 		printf "  %-20s skipped: %s\n" "$l" "${SKIP[$bg]}"
 		continue
@@ -526,9 +559,12 @@ row figure "loop" "cpu" goal met
 ratio_row getppid adv "getppid storm, advisor run" "<= 1.02x" 1.02
 ratio_row getppid advS "getppid storm, advisor run -S" "<= 1.9x" 1.9
 un_row getppid advS "another process's getppid while -S runs" %+.1f "<= +140 ns" 140
+un_row getppid floorS "  the floor: empty programs on -S's hooks" %+.1f "(the kernel's own)" ""
 ratio_row pingpong adv "pipe ping-pong, advisor run" "<= 1.10x" 1.10
 un_row pingpong adv "another process's ping-pong while advisor runs" %+.0f \
 	"<= +150 ns a round trip" 150
+un_row pingpong floorD "  the floor: empty programs on the default hooks" %+.0f \
+	"(the kernel's own)" ""
 row "advisor run -q -- true" "$(fmt "%.1f ms" "${T_TRUE[adv]}")" - "<= 50 ms" \
 	"$(met "${T_TRUE[adv]}" "v <= 50")"
 # peak RSS: the 5 s run and the long one both within 8 MB; flat: the long
