@@ -64,6 +64,17 @@ double timeline_runq_own(const struct timeline_bucket *b, double len, int cpus)
 	return own < b->runq_ns ? own : (double)b->runq_ns;
 }
 
+double timeline_runq_own_share(const struct profile *p)
+{
+	double all = 0, own = 0;
+
+	for (size_t i = 0; i < p->nr_buckets; i++) {
+		all += p->buckets[i].runq_ns;
+		own += timeline_runq_own(&p->buckets[i], timeline_bucket_len(p, i), p->cpus);
+	}
+	return all > 0 ? own / all : 1;
+}
+
 /* Prefix sums over the buckets: work, io and io^2 / work (for the cost). */
 struct sums {
 	double *w, *s, *q;

@@ -47,6 +47,9 @@ double timeline_bucket_len(const struct profile *p, size_t i);
  */
 double timeline_runq_own(const struct timeline_bucket *b, double len, int cpus);
 
+/* Of p's run queue time, the share its own demand explains (1 without any). */
+double timeline_runq_own_share(const struct profile *p);
+
 /* Splits p's timeline into phases (see phases.c); returns ph->nr. */
 size_t phases_find(const struct profile *p, struct phases *ph);
 

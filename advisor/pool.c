@@ -9,7 +9,8 @@
  * on the pool's condition variable, a futex: the lock cause, left out.
  * busy_avg = the pool threads' busy time / the pool's life (its first
  * thread's start to its last one's end): the node start-up before the first
- * request does not dilute it. The pool's threads, in the busiest pool of the
+ * request does not dilute it; their waits for CPUs that other programs held
+ * are not busy time (sum_own()). The pool's threads, in the busiest pool of the
  * tree's Node.js processes:
  *   by name   libuv 1.50 and later name them "libuv-worker";
  *   by batch  older libuv (Node.js 20 bundles 1.46) leaves them named as
@@ -46,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "phases.h"
 #include "pool.h"
 
 #define UV_POOL_NAME "libuv-worker"
@@ -78,6 +80,7 @@ const char *const pool_found_by_names[NR_POOL_FOUND_BY] = {
 struct pool_sum {
 	int threads;
 	double busy, cpu; /* cpu here is cpu + runq */
+	double runq; /* of both */
 	__u64 start, end;
 	pid_t tids[POOL_TIDS_MAX];
 };
@@ -90,7 +93,8 @@ static __u64 end_of(__u64 end_ns, __u64 wall)
 static void sum_thread(struct pool_sum *s, const struct thread_profile *th, __u64 wall,
 		       bool with_io)
 {
-	double cpu = (double)th->cpu_ns + th->runq_wakeup_ns + th->runq_preempt_ns, io = 0;
+	double runq = (double)th->runq_wakeup_ns + th->runq_preempt_ns;
+	double cpu = (double)th->cpu_ns + runq, io = 0;
 
 	if (with_io)
 		for (int c = 0; c < NR_CAUSES; c++)
@@ -105,6 +109,23 @@ static void sum_thread(struct pool_sum *s, const struct thread_profile *th, __u6
 	s->threads++;
 	s->cpu += cpu;
 	s->busy += cpu + io;
+	s->runq += runq;
+}
+
+/*
+ * Leaves out of s the share of its run queue time that other programs'
+ * load explains (own: the share the tree's own demand does, over the run),
+ * as the verdict's own wall does: on a busy machine a thread woken for the
+ * next call waits longer for a CPU while the last one finishes, and the
+ * pool would look busier than its calls keep it.
+ */
+static void sum_own(struct pool_sum *s, double own)
+{
+	double external = (1 - own) * s->runq;
+
+	s->busy -= external;
+	s->cpu -= external;
+	s->runq -= external;
 }
 
 static double sum_avg(const struct pool_sum *s)
@@ -231,6 +252,7 @@ static void measure_libuv(const struct profile *p, struct runtime_pool *out)
 	}
 	if (!found)
 		return;
+	sum_own(&best, timeline_runq_own_share(p));
 	out->kind = POOL_LIBUV;
 	out->found_by = named ? POOL_BY_NAME : POOL_BY_BATCH;
 	out->size = best.threads;
@@ -259,6 +281,7 @@ static void measure_go(const struct profile *p, struct runtime_pool *out)
 	}
 	if (!best.threads)
 		return;
+	sum_own(&best, timeline_runq_own_share(p));
 	out->kind = POOL_GOMAXPROCS;
 	out->found_by = p->knobs.gomaxprocs > 0 ? POOL_BY_ENV : POOL_BY_CPUS;
 	out->knob_value = p->knobs.gomaxprocs > 0 ? p->knobs.gomaxprocs : -1;

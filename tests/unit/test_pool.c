@@ -137,6 +137,52 @@ Test(pool, libuv_busy_is_cpu_runq_io_over_its_life)
 	free(f);
 }
 
+/*
+ * On a busy machine: the pool threads' waits for CPUs are other programs'
+ * doing (the timeline's CPUs were never all the tree's), so they are not
+ * busy time; the same waits with the tree's own threads filling the CPUs are.
+ */
+Test(pool, libuv_waits_for_other_programs_cpus_are_not_busy)
+{
+	static struct timeline_bucket buckets[20];
+
+	for (int own = 0; own < 2; own++) {
+		struct fixture *f = fx_new("nodejs", own ? 1 : 4, 2, -1);
+		const struct verdict *v;
+
+		for (int i = 0; i < 2; i++) {
+			struct thread_profile *th = fx_thread(f, "libuv-worker", 1000, 200);
+
+			th->runq_wakeup_ns = MS(100);
+			th->runq_preempt_ns = MS(100);
+			th->blocked_ns[CAUSE_DISK] = MS(450);
+			th->blocked_ns[CAUSE_LOCK] = MS(150);
+		}
+		/*
+		 * 400 ms of runq over 20 buckets of 100 ms beside 20 ms of CPU
+		 * each: on 4 CPUs none of it is the tree's own queueing; on one
+		 * CPU (cpu 100 ms a bucket) all of it is
+		 */
+		for (int b = 0; b < 20; b++)
+			buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(own ? 100 : 20),
+							       .runq_ns = MS(20) };
+		f->p.bucket_ns = MS(100);
+		f->p.nr_buckets = 20;
+		f->p.buckets = buckets;
+		v = fx_decide(f);
+		if (own) {
+			cr_expect_float_eq(v->pool.busy_avg, 2 * 850.0 / 1000, 1e-9, "%f",
+					   v->pool.busy_avg);
+		} else {
+			cr_expect_float_eq(v->pool.busy_avg, 2 * 650.0 / 1000, 1e-9, "%f",
+					   v->pool.busy_avg);
+			cr_expect_float_eq(v->pool.cpu_share, 200.0 / 650, 1e-9, "%f",
+					   v->pool.cpu_share);
+		}
+		free(f);
+	}
+}
+
 /* CPU work with a thread per CPU already: saturated and said, but not worth raising */
 Test(pool, libuv_cpu_work_on_every_cpu_is_not_raised)
 {
