@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * I/O requests the tree keeps in flight: a block request from its queueing
- * (or issue) by a thread of the tree to its completion, an io_uring request from its
+ * (or issue) by a thread of the tree that submits it without waiting for it
+ * (submits_async()) to its completion, an io_uring request from its
  * submission by one to its completion (io_uring's own tracepoints). A
  * program with many at once already overlaps its I/O, and its requests'
  * latency, not the short waits between completions, says how slow the I/O
@@ -120,11 +121,34 @@ static __always_inline int completed(void *req, bool merged)
 	return 0;
 }
 
+#define PF_IO_WORKER_FLAG 0x10 /* io_uring's io-wq and SQPOLL threads (linux/sched.h) */
+#define NR_IO_SUBMIT 209 /* x86_64 */
+#define NR_IO_URING_ENTER 426
+
+/*
+ * Whether the current task submits I/O that it does not wait for: in
+ * io_submit() (libaio) or io_uring_enter(), or an io_uring worker doing the
+ * tree's io_uring work. A block request queued anywhere else belongs to a
+ * synchronous wait: a read() or an fsync() the kernel splits into many
+ * requests, the readahead of a page fault paging the program in. Those keep
+ * several requests in flight on the program's behalf while it overlaps
+ * nothing, and their time is in the disk waits already.
+ */
+static __always_inline bool submits_async(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	long nr = BPF_CORE_READ(regs, orig_ax);
+
+	return nr == NR_IO_SUBMIT || nr == NR_IO_URING_ENTER || (t->flags & PF_IO_WORKER_FLAG);
+}
+
 /*
  * A block request starts when it is queued (insert: it may wait there for
  * the device's queue, which is part of its latency), or at its issue when
  * it goes to the driver directly; an issue of a queued one finds it there,
- * and one that another program queued is skipped (foreign).
+ * and one that another program queued, or a synchronous wait of the tree's,
+ * is skipped (foreign).
  */
 SEC("tp_btf/block_rq_insert")
 int BPF_PROG(on_block_rq_insert, struct request *rq)
@@ -132,7 +156,8 @@ int BPF_PROG(on_block_rq_insert, struct request *rq)
 	__u64 key = (__u64)rq;
 	__u8 one = 1;
 
-	if (!tree_state(bpf_get_current_task_btf())) {
+	/* another program's, or one of a synchronous wait: not kept in flight by the tree */
+	if (!tree_state(bpf_get_current_task_btf()) || !submits_async()) {
 		bpf_map_update_elem(&foreign, &key, &one, BPF_ANY);
 		return 0;
 	}
@@ -148,6 +173,8 @@ int BPF_PROG(on_block_rq_issue, struct request *rq)
 		bpf_map_delete_elem(&foreign, &key);
 		return 0;
 	}
+	if (!submits_async())
+		return 0;
 	return started(rq, REQ_BLOCK, BPF_CORE_READ(rq, start_time_ns));
 }
 

@@ -227,6 +227,31 @@ Test(verdict, nodejs_libuv_pool_not_saturated, .timeout = 120)
 	}
 }
 
+/*
+ * One thread paging a file in through its mapping (the kernel's readahead
+ * keeps many requests in flight for it), after writing it and an fsync (the
+ * kernel writes it out in many requests at once): both synchronous waits of
+ * a single-threaded program, which overlaps nothing itself.
+ */
+static void check_paging(const struct run *r, const char *label)
+{
+	expect_current(r, label, "single-threaded");
+	cr_expect(jint(r->report, "requests.block.issued") == 0,
+		  "%s: %lld block requests of synchronous waits counted as kept in flight", label,
+		  jint(r->report, "requests.block.issued"));
+}
+
+Test(verdict, paging_a_file_in_is_no_async_io, .timeout = 180)
+{
+	char dir[] = "/var/tmp/advisor-mmap.XXXXXX", file[64];
+
+	harness_require_bpf();
+	cr_assert(mkdtemp(dir), "mkdtemp");
+	snprintf(file, sizeof(file), "%s/f", dir);
+	verdict_case("mmap-reader", ARGS(workload("mmap_reader"), file, "128"), NULL, check_paging);
+	rmdir(dir);
+}
+
 Test(verdict, disk_files_multithreading, .timeout = 120)
 {
 	harness_require_bpf();
