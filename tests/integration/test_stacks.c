@@ -455,13 +455,18 @@ Test(measure, stacks_name_node_s_javascript_from_its_perf_map, .timeout = 120)
 	static const char node[] = "/usr/bin/node";
 	json_object *f;
 	const struct truth *t;
-	char script[512], path[64];
+	char script[512], path[64], dir[64], log[128];
 	struct run r;
 
 	harness_require_bpf();
 	cr_assert(access(node, X_OK) == 0, "%s is needed for this case (Debian: nodejs)", node);
 	snprintf(script, sizeof(script), "%s/tests/workloads/fib.js", source_root());
-	run_advisor(&r, ARGS("--stacks"), ARGS(node, "--perf-basic-prof", script, "800"));
+	/* --perf-basic-prof also writes V8's log, by default into the current directory */
+	dir_make(dir, sizeof(dir));
+	snprintf(log, sizeof(log), "--logfile=%s/v8.log", dir);
+	run_advisor(&r, ARGS("--stacks"),
+		    ARGS(node, "--perf-basic-prof", "--no-logfile-per-isolate", log, script, "800"));
+	dir_remove(dir);
 	t = truth_find(&r, "pid");
 	cr_assert(t && t->nr_values == 1, "fib.js printed no pid");
 	snprintf(path, sizeof(path), "/tmp/perf-%lld.map", (long long)t->values[0]);
