@@ -113,12 +113,12 @@ Test(pool, libuv_by_name_saturation)
 	}
 }
 
-/* busy includes runq and I/O, not the futex wait for work; over the pool's life, not the run's */
-Test(pool, libuv_busy_is_cpu_runq_io_over_its_life)
+/*
+ * Two libuv-worker threads from 1 s on: 200 ms on CPU, 200 ms runnable,
+ * 450 ms on the disk, 150 ms waiting for work each (850 ms busy of 1 s).
+ */
+static void fx_io_workers(struct fixture *f)
 {
-	struct fixture *f = fx_new("nodejs", 4, 2, -1);
-	const struct verdict *v;
-
 	for (int i = 0; i < 2; i++) {
 		struct thread_profile *th = fx_thread(f, "libuv-worker", 1000, 200);
 
@@ -127,6 +127,15 @@ Test(pool, libuv_busy_is_cpu_runq_io_over_its_life)
 		th->blocked_ns[CAUSE_DISK] = MS(450);
 		th->blocked_ns[CAUSE_LOCK] = MS(150);
 	}
+}
+
+/* busy includes runq and I/O, not the futex wait for work; over the pool's life, not the run's */
+Test(pool, libuv_busy_is_cpu_runq_io_over_its_life)
+{
+	struct fixture *f = fx_new("nodejs", 4, 2, -1);
+	const struct verdict *v;
+
+	fx_io_workers(f);
 	v = fx_decide(f);
 	cr_expect_float_eq(v->pool.busy_avg, 2 * 850.0 / 1000, 1e-9, "%f", v->pool.busy_avg);
 	cr_expect_float_eq(v->pool.cpu_share, 400.0 / 850, 1e-9, "%f", v->pool.cpu_share);
@@ -150,14 +159,7 @@ Test(pool, libuv_waits_for_other_programs_cpus_are_not_busy)
 		struct fixture *f = fx_new("nodejs", own ? 1 : 4, 2, -1);
 		const struct verdict *v;
 
-		for (int i = 0; i < 2; i++) {
-			struct thread_profile *th = fx_thread(f, "libuv-worker", 1000, 200);
-
-			th->runq_wakeup_ns = MS(100);
-			th->runq_preempt_ns = MS(100);
-			th->blocked_ns[CAUSE_DISK] = MS(450);
-			th->blocked_ns[CAUSE_LOCK] = MS(150);
-		}
+		fx_io_workers(f);
 		/*
 		 * 400 ms of runq over 20 buckets of 100 ms beside 20 ms of CPU
 		 * each: on 4 CPUs none of it is the tree's own queueing; on one
