@@ -29,9 +29,10 @@ struct {
 /*
  * By CPU: whether the task switched in last is a member of the tree
  * (struct cpu_flag). The loader sets every CPU's flag before the programs
- * attach, so a member already on a CPU at the attach is never missed: a
- * flag is only ever wrong by saying yes, until that CPU's next switch puts
- * it right.
+ * attach, and again whenever it makes a task a member (a seeded task may be
+ * on a CPU already), so a member is never missed: a flag is only ever wrong
+ * by saying yes, until that CPU's next switch puts it right. Tasks that join
+ * in the kernel (fork, io_uring's workers) are switched in as members.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -129,12 +129,15 @@ int probes_seed_root(struct probes *p, pid_t pid, __u64 now)
 	/* the account starts from the kernel's counters at the release */
 	int e = probe_read_schedstat(pid, pid, &seed.exec_ns, &seed.delay_ns);
 
-	return e ? e : probe_sched_seed(p->sched, &seed);
+	return e ? e : probes_seed(p, &seed);
 }
 
 int probes_seed(struct probes *p, const struct probe_seed *seed)
 {
-	return probe_sched_seed(p->sched, seed);
+	int e = probe_sched_seed(p->sched, seed);
+
+	/* the new member may be on a CPU already, switched in while not one */
+	return e ? e : probe_syscalls_flag_cpus(p->syscalls);
 }
 
 int probes_seed_proc(struct probes *p, const struct proc_info *pi)
