@@ -263,6 +263,7 @@ static void add_time(struct writer *w, struct json_object *root, const struct pr
 	add_u64(w, o, "runq_preempt_ns", t.runq_preempt_ns);
 	add_causes(w, o, "blocked_ns", t.blocked_ns);
 	add_causes(w, o, "internal_ns", t.internal_ns);
+	add_u64(w, o, "pipe_stream_ns", p->pipe_stream_ns);
 }
 
 static void add_str_null(struct writer *w, struct json_object *o, const char *key, const char *s)

@@ -308,6 +308,8 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 	tr->cpus = p->cpus > 0 ? p->cpus : 1;
 	tr->cpython = !strcmp(p->runtime, "cpython");
 	tr->nodejs = !strcmp(p->runtime, "nodejs");
+	/* one pipe read by several threads in turn is one stream too */
+	tr->stream_max = (double)p->pipe_stream_ns;
 
 	/* without memory, any two processes with workers count as concurrent */
 	spans = calloc(p->nr_processes ? p->nr_processes : 1, sizeof(*spans));

@@ -97,7 +97,8 @@ struct tree {
 	 * the busy CPU time one interpreter runs serially (CPython: the largest
 	 * process's, under its GIL; Node.js: the busiest thread's, its loop; 0
 	 * for native code), the longest single external I/O wait, and the
-	 * longest chain of reads of one pipe (a thread's stream_ns).
+	 * longest chain of reads of one pipe (a thread's stream_ns, or the union
+	 * of every thread's waits on one pipe: profile.pipe_stream_ns).
 	 */
 	double serial_cpu;
 	double longest_wait;

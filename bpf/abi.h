@@ -171,6 +171,20 @@ struct cpu_flag {
 	__u8 pad[60];
 };
 
+/*
+ * The tree's external waits on one pipe or FIFO (keyed by its struct file),
+ * whichever threads waited: their union in time, the stream its producer
+ * feeds at its own pace. Waits are added as they end; each adds only its
+ * part after covered_to, so the sum never counts a moment twice (it can
+ * fall short of the union when a wait that began earlier ends later).
+ */
+#define MAX_PIPES 1024
+
+struct pipe_stream {
+	__u64 covered_to; /* bpf_ktime_get_ns() of the latest end added */
+	__u64 ns;
+};
+
 /* Running totals of the whole tree, read once per timeline bucket. */
 struct tree_totals {
 	__u64 cpu_ns;

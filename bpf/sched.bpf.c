@@ -62,6 +62,15 @@ const volatile __u16 ia32_native[MAX_SYSCALLS] = {};
 #define AF_INET 2
 #define AF_INET6 10
 
+/* struct pipe_stream by pipe: external waits on it, whichever thread waited */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, MAX_PIPES);
+	__type(key, __u64);
+	__type(value, struct pipe_stream);
+} pipe_streams SEC(".maps");
+
 /* not preallocated: creating 65536 entries up front costs start-up time */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -403,6 +412,36 @@ static __always_inline __u32 wait_cause(const struct task_state *s)
 	return cause;
 }
 
+/*
+ * The wait [from, to] on one pipe joins the pipe's stream: the part after
+ * the latest end added so far, moved forward with a compare-and-swap so that
+ * two CPUs ending waits on one pipe at once add disjoint parts.
+ */
+static __always_inline void pipe_stream_add(__u64 pipe, __u64 from, __u64 to)
+{
+	struct pipe_stream *ps = bpf_map_lookup_elem(&pipe_streams, &pipe);
+	__u64 old;
+
+	if (!ps) {
+		struct pipe_stream z = { .covered_to = to, .ns = to - from };
+
+		if (!bpf_map_update_elem(&pipe_streams, &pipe, &z, BPF_NOEXIST))
+			return;
+		ps = bpf_map_lookup_elem(&pipe_streams, &pipe);
+		if (!ps)
+			return; /* the map is full: the threads' own streams still count */
+	}
+	for (int i = 0; i < 4; i++) {
+		old = ps->covered_to;
+		if (to <= old)
+			return;
+		if (__sync_val_compare_and_swap(&ps->covered_to, old, to) == old) {
+			__sync_fetch_and_add(&ps->ns, to - (from > old ? from : old));
+			return;
+		}
+	}
+}
+
 static __always_inline void account_blocked(struct thread_stats *st, struct tree_totals *tot,
 					    struct task_state *s, __u64 delta)
 {
@@ -433,6 +472,9 @@ static __always_inline void account_blocked(struct thread_stats *st, struct tree
 		if (s->fifo && s->fifo == s->last_fifo)
 			st->stream_ns += delta;
 		s->last_fifo = s->fifo;
+		/* the wait is the start of the episode, which began at the switch-out */
+		if (s->fifo)
+			pipe_stream_add(s->fifo, s->ts, s->ts + delta);
 	}
 	h = bpf_map_lookup_elem(&cause_hists, &idx);
 	if (h)

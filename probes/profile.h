@@ -177,6 +177,11 @@ struct profile {
 	struct syscall_stat *syscalls; /* owned; sorted by total_ns */
 
 	struct cause_waits waits[NR_CAUSES];
+	/*
+	 * The longest union in time of the tree's external waits on one pipe,
+	 * whichever threads waited (bpf/abi.h, struct pipe_stream)
+	 */
+	__u64 pipe_stream_ns;
 	struct request_stats requests[NR_REQ_KINDS];
 	struct stacks stacks;
 	struct connections conns;

@@ -804,6 +804,24 @@ static void settle(struct probe_sched *s)
 	}
 }
 
+/* The longest stream of the tree's external waits on one pipe, all threads together. */
+static __u64 longest_pipe_stream(struct probe_sched *s)
+{
+	int fd = bpf_map__fd(s->skel->maps.pipe_streams);
+	__u64 key, next, most = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct pipe_stream ps;
+
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &ps) && ps.ns > most)
+			most = ps.ns;
+	}
+	return most;
+}
+
 int probe_sched_collect(struct probe_sched *s, struct profile *prof)
 {
 	int fd = bpf_map__fd(s->skel->maps.proc_infos);
@@ -835,6 +853,7 @@ int probe_sched_collect(struct probe_sched *s, struct profile *prof)
 	e = collect_waits(s, prof);
 	if (e)
 		return e;
+	prof->pipe_stream_ns = longest_pipe_stream(s);
 	return build_processes(s, prof);
 }
 

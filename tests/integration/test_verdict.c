@@ -570,6 +570,64 @@ Test(verdict, bound_sequential_client_against_all_in_flight, .timeout = 120)
 }
 
 /*
+ * Two threads take turns reading a FIFO that a writer outside the tree feeds
+ * every 50 ms (24 lines): each holds a lock while it reads, then works 20 ms.
+ * Neither thread's own reads make a chain longer than about half the run,
+ * but together their waits on the pipe cover all of it: the union is the
+ * producer's pace, which no rewrite of the readers beats, so the bound is
+ * none (it read "up to 2.2x" from one thread's chain). The union is checked
+ * against the readers' own time inside read() (serial under the lock).
+ */
+Test(verdict, bound_pool_reading_one_pipe_in_turn, .timeout = 120)
+{
+	harness_require_bpf();
+	for (int i = 0; i < RUNS; i++) {
+		char dir[64], fifo[128];
+		double union_ns, read_ns, thread_max = 0, bound;
+		json_object *procs;
+		pid_t writer;
+		struct run r;
+
+		dir_make(dir, sizeof(dir));
+		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+		cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
+		writer = spawn(ARGS(workload("slow_writer"), fifo, "24", "50"), -1);
+		sleep_ms(50); /* let it block in open(), so the reader's open() does not */
+		verdict_run(&r, "pipe-pool", i, ARGS(workload("pipe_reader"), fifo, "2", "20"));
+		cr_expect(reap(writer, false) == 0, "slow_writer failed");
+		dir_remove(dir);
+		union_ns = jnum(r.report, "time.pipe_stream_ns");
+		read_ns = truth_need(&r, "read_wait_ns");
+		bound = jnum(r.report, "verdict.speedup_bound");
+		procs = jget(r.report, "processes");
+		for (size_t k = 0; procs && k < json_object_array_length(procs); k++) {
+			json_object *th = jget(json_object_array_get_idx(procs, k), "threads");
+
+			for (size_t j = 0; th && j < json_object_array_length(th); j++) {
+				double ns = jnum(json_object_array_get_idx(th, j), "stream_ns");
+
+				if (ns > thread_max)
+					thread_max = ns;
+			}
+		}
+		fprintf(stderr,
+			"bound pipe-pool run %d: pipe stream %.1f ms, time inside read() %.1f ms, "
+			"longest thread stream %.1f ms, bound %.2f (%s)\n",
+			i + 1, union_ns / 1e6, read_ns / 1e6, thread_max / 1e6, bound,
+			jstr(r.report, "verdict.speedup_basis"));
+		/* the wait ends at the wakeup; read() also holds its entry, copy and exit */
+		cr_expect(union_ns <= read_ns && union_ns >= 0.95 * read_ns,
+			  "the pipe's stream %.0f ns, the readers were inside read() %.0f ns", union_ns,
+			  read_ns);
+		cr_expect(thread_max < 0.8 * union_ns,
+			  "one thread's chain %.0f ns is most of the pipe's %.0f ns: the test shows nothing",
+			  thread_max, union_ns);
+		cr_expect(bound <= 1.2, "bound %.2f: the readers cannot outrun their producer", bound);
+		run_free(&r);
+	}
+}
+
+/*
  * Issue 15, phases: two threads crunch for 0.8 s of CPU each, then a reader
  * takes 24 lines from a slow writer outside the tree, 50 ms apart (1.2 s).
  * As a whole the run is CPU-bound (io_fraction near 0.4). Its phases: the

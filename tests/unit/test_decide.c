@@ -1546,6 +1546,36 @@ Test(decide, bound_longest_wait_and_stream)
 	free(f);
 }
 
+/*
+ * Two threads reading one pipe in turn: each thread's own chain is 900 ms,
+ * their waits on the pipe together 1.8 s of 2 s. The union bounds, and where
+ * it is shorter than a thread's chain (not measured), the thread's does.
+ */
+Test(decide, bound_pipe_read_by_threads_in_turn)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	const struct verdict *v;
+
+	for (int i = 0; i < 2; i++) {
+		struct thread_profile *th = fx_thread(f, 0);
+
+		th->cpu_ns = MS(50);
+		th->blocked_ns[CAUSE_IPC] = MS(925);
+		th->stream_ns = MS(900);
+	}
+	fx_waits(f, CAUSE_IPC, 25, 36);
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 2000.0 / 900, 1e-6, "%f", v->speedup_bound);
+	f->p.pipe_stream_ns = MS(1800);
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 2000.0 / 1800, 1e-6, "%f", v->speedup_bound);
+	cr_expect(strstr(v->speedup_basis, "one pipe"), "%s", v->speedup_basis);
+	f->p.pipe_stream_ns = MS(300);
+	v = fx_decide(f);
+	cr_expect_float_eq(v->speedup_bound, 2000.0 / 900, 1e-6, "%f", v->speedup_bound);
+	free(f);
+}
+
 /* CPU-bound CPython: processes lift the GIL, so its serial CPU does not bound them */
 Test(decide, bound_multiprocessing_lifts_the_gil)
 {
