@@ -163,12 +163,16 @@ struct request_counts {
 };
 
 /*
- * -S: whether the task on a CPU is the tree's (bpf/syscalls.bpf.c). A cache
- * line each, so that one CPU's switches do not disturb the others' reads.
+ * -S: whether the task that made a CPU's last syscall is the tree's
+ * (bpf/syscalls.bpf.c), and which task that was. A cache line each, so that
+ * one CPU's writes do not disturb the others'.
  */
 struct cpu_flag {
+	__u64 task; /* struct task_struct address */
+	__u64 pid_tgid;
 	__u32 tree;
-	__u8 pad[60];
+	__u32 gen; /* the tree's generation it was looked up in */
+	__u8 pad[40];
 };
 
 /*

@@ -4,9 +4,9 @@
  * syscall tracepoints tax every syscall of every process on the machine
  * (about +130 ns a call with empty programs attached, measured here), so
  * this object is only loaded on request, and a call that is not the tree's
- * leaves after the cheapest test there is: a flag per CPU, kept by this
- * object's own switch program, that says whether the task now on that CPU
- * may be the tree's. Only when it does is the task's storage looked up.
+ * leaves after the cheapest test there is: a note per CPU of the last task
+ * that made a syscall there and whether it is the tree's. Only a task new
+ * to the CPU, or a member, has its storage looked up.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -27,13 +27,22 @@ struct {
 } syscall_hists SEC(".maps");
 
 /*
- * By CPU: whether the task switched in last is a member of the tree
- * (struct cpu_flag). The loader sets every CPU's flag before the programs
- * attach, and again whenever it makes a task a member (a seeded task may be
- * on a CPU already), so a member is never missed: a flag is only ever wrong
- * by saying yes, until that CPU's next switch puts it right. Tasks that join
- * in the kernel (fork, io_uring's workers) are switched in as members.
+ * By CPU: the task that made the last syscall there and whether it is a
+ * member of the tree (struct cpu_flag). A task makes its syscalls in runs
+ * of many on one CPU, so most calls find themselves there and leave, or go
+ * on, without looking up their storage. The task is known by its address
+ * and its ids together: a new task may take a dead one's address, or in
+ * time its id, but not both while the old one is still remembered. When
+ * the loader makes a task a member (a seeded task may be remembered as no
+ * member), it moves tree_gen on, and what was looked up before is looked up
+ * again: tree_gen is read before the lookup, so a lookup that raced the seed
+ * is kept under the old generation. Tasks that join in the kernel (fork,
+ * io_uring's workers) are new tasks. No switch program keeps this: on these
+ * VMs the kernel does not emit every sched_switch (README, "Known limits"),
+ * and a flag kept at switch-in went stale.
  */
+volatile __u32 tree_gen;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1); /* the loader makes it one per possible CPU */
@@ -41,36 +50,26 @@ struct {
 	__type(value, struct cpu_flag);
 } tree_on_cpu SEC(".maps");
 
-static __always_inline struct cpu_flag *cpu_flag(void)
-{
-	__u32 cpu = bpf_get_smp_processor_id();
-
-	return bpf_map_lookup_elem(&tree_on_cpu, &cpu);
-}
-
-SEC("tp_btf/sched_switch")
-int BPF_PROG(on_switch_in, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	struct cpu_flag *f = cpu_flag();
-	__u32 tree;
-
-	if (!f)
-		return 0;
-	tree = tree_state(next) != NULL;
-	/* written only when it changes: most switches leave it as it was */
-	if (f->tree != tree)
-		f->tree = tree;
-	return 0;
-}
-
 /* The current task's account, when it is a member; NULL, as fast as can be, when not. */
 static __always_inline struct task_state *current_state(void)
 {
-	struct cpu_flag *f = cpu_flag();
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct cpu_flag *f = bpf_map_lookup_elem(&tree_on_cpu, &cpu);
+	__u64 task = bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 gen = tree_gen;
+	struct task_state *s;
 
-	if (!f || !f->tree)
+	if (f && f->task == task && f->pid_tgid == id && f->gen == gen && !f->tree)
 		return NULL;
-	return tree_state(bpf_get_current_task_btf());
+	s = tree_state(bpf_get_current_task_btf());
+	if (f) {
+		f->task = task;
+		f->pid_tgid = id;
+		f->gen = gen;
+		f->tree = s != NULL;
+	}
+	return s;
 }
 
 SEC("raw_tp/sys_enter")

@@ -136,8 +136,10 @@ int probes_seed(struct probes *p, const struct probe_seed *seed)
 {
 	int e = probe_sched_seed(p->sched, seed);
 
-	/* the new member may be on a CPU already, switched in while not one */
-	return e ? e : probe_syscalls_flag_cpus(p->syscalls);
+	/* the new member may be remembered on a CPU as no member */
+	if (!e)
+		probe_syscalls_forget(p->syscalls);
+	return e;
 }
 
 int probes_seed_proc(struct probes *p, const struct proc_info *pi)

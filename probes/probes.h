@@ -131,7 +131,7 @@ __u64 probe_sched_misses(struct probe_sched *s);
 void probe_sched_destroy(struct probe_sched *s);
 
 int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, size_t errlen);
-int probe_syscalls_flag_cpus(struct probe_syscalls *s);
+void probe_syscalls_forget(struct probe_syscalls *s);
 int probe_syscalls_collect(struct probe_syscalls *s, struct profile *prof);
 __u64 probe_syscalls_misses(struct probe_syscalls *s);
 void probe_syscalls_destroy(struct probe_syscalls *s);

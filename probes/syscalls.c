@@ -17,24 +17,13 @@ struct probe_syscalls {
 };
 
 /*
- * Every CPU may run a member until its next switch says otherwise. Done at
- * the load, and again each time a task joins the tree without a switch (a
- * seeded target may already be on a CPU whose flag says no, and a task alone
- * on its CPU may not be switched out for seconds). A flag that says yes
- * wrongly costs one storage lookup per syscall until that CPU's next switch.
+ * Every CPU forgets the task it remembered: done each time a task joins the
+ * tree without being new (a seeded target may be remembered as no member).
  */
-int probe_syscalls_flag_cpus(struct probe_syscalls *s)
+void probe_syscalls_forget(struct probe_syscalls *s)
 {
-	struct cpu_flag yes = { .tree = 1 };
-	int fd;
-
-	if (!s)
-		return 0;
-	fd = bpf_map__fd(s->skel->maps.tree_on_cpu);
-	for (__u32 cpu = 0; cpu < (__u32)s->ncpus; cpu++)
-		if (bpf_map_update_elem(fd, &cpu, &yes, 0))
-			return -errno;
-	return 0;
+	if (s)
+		__atomic_fetch_add(&s->skel->bss->tree_gen, 1, __ATOMIC_SEQ_CST);
 }
 
 int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, size_t errlen)
@@ -61,11 +50,6 @@ int probe_syscalls_open(struct probe_syscalls **out, int tree_fd, char *err, siz
 	e = syscalls_bpf__load(s->skel);
 	if (e) {
 		snprintf(err, errlen, "cannot load syscall probe: %s", strerror(-e));
-		goto out_destroy;
-	}
-	e = probe_syscalls_flag_cpus(s);
-	if (e) {
-		snprintf(err, errlen, "cannot set the syscall probe's CPU flags: %s", strerror(-e));
 		goto out_destroy;
 	}
 	e = syscalls_bpf__attach(s->skel);
