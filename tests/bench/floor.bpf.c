@@ -5,7 +5,7 @@
  * running a program there at all (tests/bench/floor.c loads one set).
  * "sched": the default mode's machine-wide hooks (bpf/sched.bpf.c and the
  * interrupt-context ones of bpf/wake_context.bpf.h); "syscalls": -S's raw
- * syscall tracepoints and its switch program (bpf/syscalls.bpf.c).
+ * syscall tracepoints (bpf/syscalls.bpf.c).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -39,4 +39,3 @@ EMPTY(sched, "tp_btf/timer_expire_exit", timer_exit)
 
 EMPTY(syscalls, "raw_tp/sys_enter", enter)
 EMPTY(syscalls, "raw_tp/sys_exit", exit)
-EMPTY(syscalls, "tp_btf/sched_switch", switch)
