@@ -37,7 +37,9 @@
  * current_model, in this order: "multiprocess" when workers of two or more
  * processes ran at overlapping times (a script running commands one after
  * the other is not); "event-loop" when busy threads that wait mostly in
- * poll-type calls (poll >= half of their blocked time) do at least half of
+ * poll-type calls (poll >= half of their blocked time, less the waits other
+ * than polls that the tree ended itself: an asyncio program reading its
+ * children's pipe at start-up is still a loop) do at least half of
  * the busy work and, when I/O-bound, juggle connections: peak open >=
  * EVENT_LOOP_MIN_CONNS or accepted >= EVENT_LOOP_MIN_ACCEPTED (see
  * drivers.h). Connections that were not counted cannot disprove the loop, so
@@ -207,6 +209,9 @@ static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __
 		blocked += th->blocked_ns[c];
 		if (CAUSE_IS_IO(c))
 			internal_io += th->internal_ns[c];
+		/* the tree waiting on itself says nothing of how it waits for the world */
+		if (c != CAUSE_POLL)
+			blocked -= th->internal_ns[c];
 	}
 	/* a CPython thread's futex waits are for the GIL: its wait times out every 5 ms */
 	if (busy)
@@ -275,18 +280,21 @@ static const char *tree_current_model(const struct tree *tr)
 
 /*
  * Whether th ran in [from, to): it spans the whole window (a main thread
- * that lives through every phase), or at least half its span lies in it.
+ * that lives through every phase), or at least half its span lies in it, or
+ * it spans at least half the window (a main thread that ends a moment
+ * before the run does, as its wrapper or its parent still winds down).
  */
 static bool thread_in_window(const struct thread_profile *th, __u64 wall, __u64 from, __u64 to)
 {
 	__u64 end = thread_end_ns(th, wall), start = th->start_ns;
 	__u64 a = start > from ? start : from, b = end < to ? end : to;
+	__u64 last = to < wall ? to : wall;
 
 	if (end <= start)
 		return start >= from && start < to;
-	if (start <= from && end >= (to < wall ? to : wall))
+	if (start <= from && end >= last)
 		return true;
-	return b > a && 2 * (b - a) >= end - start;
+	return b > a && (2 * (b - a) >= end - start || (last > from && 2 * (b - a) >= last - from));
 }
 
 void tree_collect(const struct profile *p, const struct thresholds *t,

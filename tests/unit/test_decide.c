@@ -1280,6 +1280,29 @@ Test(decide, event_loop_min_conns)
 	}
 }
 
+/*
+ * A loop that read its children's pipe at start-up (an asyncio client started
+ * through a shell wrapper): the pipe waits the tree ended itself do not count
+ * against its polls; the same waits fed from outside do.
+ */
+Test(decide, event_loop_after_waiting_on_its_own_children)
+{
+	struct fixture *f = fx_poll_loop(200, 0);
+	struct thread_profile *th = &f->procs[0].threads[0];
+
+	th->blocked_ns[CAUSE_POLL] = MS(800);
+	th->blocked_ns[CAUSE_IPC] = MS(1000);
+	th->internal_ns[CAUSE_IPC] = MS(1000);
+	cr_expect_str_eq(fx_decide(f)->current_model, "event-loop");
+	th->internal_ns[CAUSE_IPC] = MS(0);
+	cr_expect_str_eq(fx_decide(f)->current_model, "single-threaded");
+	/* internal polls are the loop's own (a pool's completions) */
+	th->blocked_ns[CAUSE_IPC] = 0;
+	th->internal_ns[CAUSE_POLL] = MS(800);
+	cr_expect_str_eq(fx_decide(f)->current_model, "event-loop");
+	free(f);
+}
+
 Test(decide, event_loop_with_connections_not_counted)
 {
 	/* nothing counted cannot disprove the loop: poll-type waits alone decide */
