@@ -385,3 +385,39 @@ Test(phases, threads_through_the_run_run_the_steady_phase)
 	cr_expect_str_eq(v.current_model, "multithreaded");
 	free(t);
 }
+
+/*
+ * The threads end 5 ms before the run does (their wrapper winds down): less
+ * than half of each one's life lies in the steady phase, but they span
+ * nearly all of it, so they still run it.
+ */
+Test(phases, threads_ending_just_before_the_run_run_the_last_phase)
+{
+	struct tl *t = tl_new(2);
+	struct thread_profile th[2] = {};
+	struct process_profile proc = { .pid = 100, .nr_threads = 2, .threads = th };
+	struct thresholds thr;
+	struct verdict v;
+
+	tl_add(t, 12, 200, 0);
+	tl_add(t, 8, 20, 180);
+	tl_process(t, &proc);
+	for (int i = 0; i < 2; i++) {
+		th[i].tid = 100 + i;
+		th[i].cpu_ns = MS(1280);
+		th[i].blocked_ns[CAUSE_NET] = MS(715);
+		th[i].end_ns = MS(1995);
+	}
+	thresholds_default(&thr);
+	cr_assert_eq(decide_model(&t->p, &thr, &v), 0);
+	cr_assert_eq(v.phases.nr, 2);
+	cr_expect_eq(v.phases.steady, 1);
+	cr_expect_str_eq(v.current_model, "multithreaded");
+	/* a thread that lived in the start-up alone does not run the steady phase */
+	th[1].end_ns = MS(1000);
+	th[1].cpu_ns = MS(1000);
+	th[1].blocked_ns[CAUSE_NET] = 0;
+	cr_assert_eq(decide_model(&t->p, &thr, &v), 0);
+	cr_expect_str_eq(v.current_model, "single-threaded");
+	free(t);
+}
