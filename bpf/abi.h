@@ -177,10 +177,11 @@ struct cpu_flag {
 
 /*
  * The tree's external waits on one pipe or FIFO (keyed by its struct file),
- * whichever threads waited: their union in time, the stream its producer
- * feeds at its own pace. Waits are added as they end; each adds only its
- * part after covered_to, so the sum never counts a moment twice (it can
- * fall short of the union when a wait that began earlier ends later).
+ * whichever threads waited: their union in time after the first wait on it,
+ * the stream its producer feeds at its own pace. Waits are added as they
+ * end; each adds only its part after covered_to, so the sum never counts a
+ * moment twice (it can fall short of the union when a wait that began
+ * earlier ends later).
  */
 #define MAX_PIPES 1024
 

@@ -415,7 +415,8 @@ static __always_inline __u32 wait_cause(const struct task_state *s)
 /*
  * The wait [from, to] on one pipe joins the pipe's stream: the part after
  * the latest end added so far, moved forward with a compare-and-swap so that
- * two CPUs ending waits on one pipe at once add disjoint parts.
+ * two CPUs ending waits on one pipe at once add disjoint parts. The first
+ * wait seen on the pipe is not added (see below).
  */
 static __always_inline void pipe_stream_add(__u64 pipe, __u64 from, __u64 to)
 {
@@ -423,7 +424,14 @@ static __always_inline void pipe_stream_add(__u64 pipe, __u64 from, __u64 to)
 	__u64 old;
 
 	if (!ps) {
-		struct pipe_stream z = { .covered_to = to, .ns = to - from };
+		/*
+		 * the first wait on a pipe only opens its stream, as a thread's
+		 * own chain starts at its second read: before it, the producer
+		 * may not have started yet, and that margin of one wait keeps
+		 * what the clocks add (steal, a wakeup's IPI) from making the
+		 * stream longer than its producer
+		 */
+		struct pipe_stream z = { .covered_to = to };
 
 		if (!bpf_map_update_elem(&pipe_streams, &pipe, &z, BPF_NOEXIST))
 			return;

@@ -576,7 +576,8 @@ Test(verdict, bound_sequential_client_against_all_in_flight, .timeout = 120)
  * but together their waits on the pipe cover all of it: the union is the
  * producer's pace, which no rewrite of the readers beats, so the bound is
  * none (it read "up to 2.2x" from one thread's chain). The union is checked
- * against the readers' own time inside read() (serial under the lock).
+ * against the readers' own time inside read() after the first read (serial
+ * under the lock).
  */
 Test(verdict, bound_pool_reading_one_pipe_in_turn, .timeout = 120)
 {
@@ -597,7 +598,8 @@ Test(verdict, bound_pool_reading_one_pipe_in_turn, .timeout = 120)
 		cr_expect(reap(writer, false) == 0, "slow_writer failed");
 		dir_remove(dir);
 		union_ns = jnum(r.report, "time.pipe_stream_ns");
-		read_ns = truth_need(&r, "read_wait_ns");
+		/* the first wait only opens the stream */
+		read_ns = truth_need(&r, "read_wait_ns") - truth_need(&r, "first_read_wait_ns");
 		bound = jnum(r.report, "verdict.speedup_bound");
 		procs = jget(r.report, "processes");
 		for (size_t k = 0; procs && k < json_object_array_length(procs); k++) {
@@ -611,7 +613,8 @@ Test(verdict, bound_pool_reading_one_pipe_in_turn, .timeout = 120)
 			}
 		}
 		fprintf(stderr,
-			"bound pipe-pool run %d: pipe stream %.1f ms, time inside read() %.1f ms, "
+			"bound pipe-pool run %d: pipe stream %.1f ms, time inside read() after the first "
+			"%.1f ms, "
 			"longest thread stream %.1f ms, bound %.2f (%s)\n",
 			i + 1, union_ns / 1e6, read_ns / 1e6, thread_max / 1e6, bound,
 			jstr(r.report, "verdict.speedup_basis"));

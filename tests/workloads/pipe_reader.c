@@ -9,6 +9,7 @@
  *   truth bytes N
  *   truth reads N              read() calls that returned data
  *   truth read_wait_ns N       time spent inside read()
+ *   truth first_read_wait_ns N the part of it until the first read's data
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -32,7 +33,7 @@ static uint64_t now_ns(void)
 static int fd;
 static unsigned work_ms = 1;
 static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
-static unsigned long long bytes, reads, wait;
+static unsigned long long bytes, reads, wait, first_wait;
 
 static void spin_ms(unsigned ms)
 {
@@ -54,6 +55,8 @@ static void *reader(void *pooled)
 		pthread_mutex_lock(&turn);
 		t0 = now_ns();
 		n = read(fd, buf, sizeof(buf));
+		if (!reads && n > 0)
+			first_wait = wait + now_ns() - t0;
 		wait += now_ns() - t0;
 		if (n > 0) {
 			bytes += n;
@@ -101,5 +104,6 @@ int main(int argc, char **argv)
 	truth("bytes %llu", bytes);
 	truth("reads %llu", reads);
 	truth("read_wait_ns %llu", wait);
+	truth("first_read_wait_ns %llu", first_wait);
 	return 0;
 }
