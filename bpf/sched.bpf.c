@@ -15,6 +15,7 @@
 #include "hist.bpf.h"
 #include "stacks.bpf.h"
 #include "tree.bpf.h"
+#include "tree_pids.bpf.h"
 #include "wake_context.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -635,7 +636,7 @@ static __always_inline struct thread_stats *close_episode(struct task_struct *t,
 static __always_inline int switch_out(void *ctx, bool preempt, struct task_struct *prev,
 				      unsigned int prev_state, const bool cast)
 {
-	struct task_state *s = tree_state(prev);
+	struct task_state *s = member_state(prev);
 	struct thread_stats *st;
 	__u64 now;
 
@@ -744,7 +745,7 @@ static __always_inline __u32 waker(void)
 SEC("tp_btf/sched_waking")
 int BPF_PROG(on_sched_waking, struct task_struct *p)
 {
-	struct task_state *s = tree_state(p);
+	struct task_state *s = member_state(p);
 
 	if (!s)
 		return 0;
@@ -779,7 +780,7 @@ int BPF_PROG(on_sched_waking, struct task_struct *p)
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(on_sched_wakeup, struct task_struct *p)
 {
-	struct task_state *s = tree_state(p);
+	struct task_state *s = member_state(p);
 
 	if (!s)
 		return 0;
@@ -808,12 +809,14 @@ static __always_inline void proc_info_copy(__u32 parent, __u32 child, __u32 ppid
 /* A task the parent, a member, made: a member from now on. */
 static __always_inline int tree_adopt(struct task_struct *parent, struct task_struct *child)
 {
-	struct task_state *ps = tree_state(parent);
+	struct task_state *ps = member_state(parent);
 	struct task_state *cs;
 	__u64 now;
 
 	if (!ps || stopped)
 		return 0;
+	/* marked before it has storage: no switch of it can see the one without the other */
+	tree_pid_mark(child->pid);
 	cs = bpf_task_storage_get(&tree, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!cs) {
 		count_drop();

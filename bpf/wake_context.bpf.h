@@ -95,7 +95,7 @@ static __always_inline __u32 wake_info(void)
 	struct irq_depth *d = bpf_map_lookup_elem(&irq_depths, &zero);
 	__u32 info = WAKE_SEEN;
 
-	if (tree_state(bpf_get_current_task_btf()))
+	if (member_state(bpf_get_current_task_btf()))
 		info |= WAKE_BY_TREE;
 	if (d) {
 		if (d->hard)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -25,6 +26,9 @@ struct probe_sched {
 	struct sched_bpf *skel;
 	int ncpus;
 	bool direct_loads; /* the switch-out reads the fd's file through bpf_rdonly_cast() */
+	/* the tree_pids bitmap (bpf/tree_pids.bpf.h), mapped: a bit per pid that may be a member */
+	__u64 *pids;
+	size_t nr_pid_words;
 	/* accounts of exited threads and processes, drained from the maps */
 	struct thread_stats *threads;
 	size_t nr_threads, cap_threads;
@@ -76,6 +80,50 @@ static __u32 pidns_inum(void)
 	return (__u32)st.st_ino;
 }
 
+/* Words of the tree_pids bitmap: one bit for every pid up to pid_max (4M at most). */
+static size_t pid_words(void)
+{
+	unsigned long max = 4194304; /* PID_MAX_LIMIT on 64-bit */
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &max) != 1 || !max || max > 4194304)
+			max = 4194304;
+		fclose(f);
+	}
+	return (max + 63) / 64;
+}
+
+/*
+ * Maps the loaded tree_pids bitmap. In a nested pid namespace every bit is
+ * set: the kernel's pids of the seeded tasks cannot be named from here.
+ */
+static int pids_map(struct probe_sched *s)
+{
+	size_t len = s->nr_pid_words * sizeof(__u64);
+	long page = sysconf(_SC_PAGESIZE);
+	void *m;
+
+	len = (len + page - 1) / page * page;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(s->skel->maps.tree_pids), 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	s->pids = m;
+	if (s->skel->rodata->pidns_inum)
+		memset(s->pids, 0xff, s->nr_pid_words * sizeof(__u64));
+	return 0;
+}
+
+static void pids_unmap(struct probe_sched *s)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (s->pids)
+		munmap(s->pids, (s->nr_pid_words * sizeof(__u64) + page - 1) / page * page);
+	s->pids = NULL;
+}
+
 /*
  * Opens and loads the scheduler programs with one of the two switch-outs:
  * direct loads through bpf_rdonly_cast() (Linux 6.2+), or probe reads.
@@ -100,6 +148,7 @@ static int load_variant(struct probe_sched *s, bool direct, bool stacks, bool ks
 	syscall_classes_fill((__u8 *)s->skel->rodata->syscall_class, MAX_SYSCALLS);
 	syscall_ia32_native_fill((__u16 *)s->skel->rodata->ia32_native, MAX_SYSCALLS);
 	s->skel->rodata->pidns_inum = pidns_inum();
+	bpf_map__set_max_entries(s->skel->maps.tree_pids, s->nr_pid_words);
 	return sched_bpf__load(s->skel);
 }
 
@@ -112,6 +161,7 @@ int probe_sched_open(struct probe_sched **out, bool stacks, bool kstacks, char *
 	if (!s)
 		return -ENOMEM;
 	s->ncpus = libbpf_num_possible_cpus();
+	s->nr_pid_words = pid_words();
 	s->direct_loads = true;
 	e = load_variant(s, true, stacks, kstacks);
 	if (e && e != -EPERM) {
@@ -128,6 +178,11 @@ int probe_sched_open(struct probe_sched **out, bool stacks, bool kstacks, char *
 		snprintf(err, errlen, "cannot load sched probe: %s", strerror(-e));
 		goto out_destroy;
 	}
+	e = pids_map(s);
+	if (e) {
+		snprintf(err, errlen, "cannot map the tree's pids: %s", strerror(-e));
+		goto out_destroy;
+	}
 	e = sched_bpf__attach(s->skel);
 	if (e) {
 		snprintf(err, errlen, "cannot attach sched probe: %s", strerror(-e));
@@ -137,6 +192,7 @@ int probe_sched_open(struct probe_sched **out, bool stacks, bool kstacks, char *
 	return 0;
 
 out_destroy:
+	pids_unmap(s);
 	sched_bpf__destroy(s->skel);
 out_free:
 	free(s);
@@ -178,6 +234,10 @@ int probe_sched_seed(struct probe_sched *s, const struct probe_seed *seed)
 
 	if (pidfd < 0)
 		return -errno;
+	/* may be a member from now on: marked before its account exists */
+	if ((size_t)seed->tid / 64 < s->nr_pid_words)
+		__atomic_fetch_or(&s->pids[(size_t)seed->tid / 64], 1ULL << (seed->tid % 64),
+				  __ATOMIC_SEQ_CST);
 	if (bpf_map_update_elem(probe_sched_tree_fd(s), &pidfd, &v, BPF_NOEXIST))
 		e = -errno;
 	close(pidfd);
@@ -871,6 +931,7 @@ void probe_sched_destroy(struct probe_sched *s)
 {
 	if (!s)
 		return;
+	pids_unmap(s);
 	sched_bpf__destroy(s->skel);
 	free(s->threads);
 	free(s->procs);
