@@ -143,6 +143,19 @@ void dir_make(char *buf, size_t size)
 	chmod(buf, 0755);
 }
 
+pid_t fifo_fed_slowly(char *dir, size_t dirlen, char *fifo, size_t fifolen, const char *count,
+		      const char *gap_ms)
+{
+	pid_t writer;
+
+	dir_make(dir, dirlen);
+	snprintf(fifo, fifolen, "%s/fifo", dir);
+	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
+	writer = spawn(ARGS(workload("slow_writer"), fifo, count, gap_ms), -1);
+	sleep_ms(50);
+	return writer;
+}
+
 void dir_remove(const char *dir)
 {
 	char path[PATH_MAX];

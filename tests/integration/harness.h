@@ -123,6 +123,14 @@ void check_lifetimes(const struct run *r);
  * test dies. pass_fd >= 0 is handed to the child as fd 3.
  */
 pid_t spawn(const char *const *argv, int pass_fd);
+/*
+ * A FIFO in a fresh directory (dir_make()), at *fifo, fed by a slow_writer
+ * outside the profiled tree: count lines, gap_ms apart, from when a reader
+ * opens it. Returns the writer's pid, already blocked in its open() so that
+ * the reader's does not block. The caller reaps it and removes dir.
+ */
+pid_t fifo_fed_slowly(char *dir, size_t dirlen, char *fifo, size_t fifolen, const char *count,
+		      const char *gap_ms);
 /* Waits for pid (after SIGTERM when kill_first); returns its wait status. */
 int reap(pid_t pid, bool kill_first);
 

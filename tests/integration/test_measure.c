@@ -268,11 +268,7 @@ static int run_fed_by_fifo(struct run *r, const char *reader, const char *count,
 	pid_t writer;
 	int status;
 
-	dir_make(dir, sizeof(dir));
-	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
-	writer = spawn(ARGS(workload("slow_writer"), fifo, count, gap_ms), -1);
-	sleep_ms(50); /* let it block in open(), so the reader's open() does not */
+	writer = fifo_fed_slowly(dir, sizeof(dir), fifo, sizeof(fifo), count, gap_ms);
 	run_advisor(r, NULL, ARGS(workload(reader), fifo));
 	status = reap(writer, kill_writer);
 	dir_remove(dir);

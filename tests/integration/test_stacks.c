@@ -58,14 +58,10 @@ static void run_callsites(struct callsites *cs, const char *name, const char *st
 	pid_t writer;
 
 	memset(cs, 0, sizeof(*cs));
-	dir_make(dir, sizeof(dir));
-	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	writer = fifo_fed_slowly(dir, sizeof(dir), fifo, sizeof(fifo), "60", "10");
 	snprintf(sarif, sizeof(sarif), "%s/r.sarif", dir);
 	snprintf(pprof, sizeof(pprof), "%s/r.pb.gz", dir);
 	snprintf(folded, sizeof(folded), "%s/r.folded", dir);
-	cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
-	writer = spawn(ARGS(workload("slow_writer"), fifo, "60", "10"), -1);
-	sleep_ms(50); /* let it block in open(), so the reader's open() does not */
 	run_advisor(&cs->run, ARGS(stacks_flag, "-o", sarif, "-o", pprof, "-o", folded),
 		    ARGS(workload(name), fifo));
 	cr_expect(reap(writer, false) == 0, "slow_writer failed");

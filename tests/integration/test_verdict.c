@@ -589,11 +589,7 @@ Test(verdict, bound_pool_reading_one_pipe_in_turn, .timeout = 120)
 		pid_t writer;
 		struct run r;
 
-		dir_make(dir, sizeof(dir));
-		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-		cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
-		writer = spawn(ARGS(workload("slow_writer"), fifo, "24", "50"), -1);
-		sleep_ms(50); /* let it block in open(), so the reader's open() does not */
+		writer = fifo_fed_slowly(dir, sizeof(dir), fifo, sizeof(fifo), "24", "50");
 		verdict_run(&r, "pipe-pool", i, ARGS(workload("pipe_reader"), fifo, "2", "20"));
 		cr_expect(reap(writer, false) == 0, "slow_writer failed");
 		dir_remove(dir);
@@ -650,11 +646,7 @@ Test(verdict, phases_crunch_then_slow_reads, .timeout = 120)
 		pid_t writer;
 		struct run r;
 
-		dir_make(dir, sizeof(dir));
-		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-		cr_assert(!mkfifo(fifo, 0666) && !chmod(fifo, 0666), "mkfifo %s", fifo);
-		writer = spawn(ARGS(workload("slow_writer"), fifo, "24", "50"), -1);
-		sleep_ms(50);
+		writer = fifo_fed_slowly(dir, sizeof(dir), fifo, sizeof(fifo), "24", "50");
 		snprintf(script, sizeof(script), "%s 2 800 >/dev/null && %s %s", workload("spin"),
 			 workload("pipe_reader"), fifo);
 		verdict_run(&r, "phases", i, ARGS("/bin/sh", "-c", script));
