@@ -28,7 +28,7 @@ struct probe_sched {
 	bool direct_loads; /* the switch-out reads the fd's file through bpf_rdonly_cast() */
 	/* the tree_pids bitmap (bpf/tree_pids.bpf.h), mapped: a bit per pid that may be a member */
 	__u64 *pids;
-	size_t nr_pid_words;
+	size_t nr_pid_words, pids_len; /* pids_len: the mapping's bytes, whole pages */
 	/* accounts of exited threads and processes, drained from the maps */
 	struct thread_stats *threads;
 	size_t nr_threads, cap_threads;
@@ -100,16 +100,15 @@ static size_t pid_words(void)
  */
 static int pids_map(struct probe_sched *s)
 {
-	size_t len = s->nr_pid_words * sizeof(__u64);
-	long page = sysconf(_SC_PAGESIZE);
-	void *m;
+	size_t page = sysconf(_SC_PAGESIZE);
+	size_t len = (s->nr_pid_words * sizeof(__u64) + page - 1) / page * page;
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(s->skel->maps.tree_pids), 0);
 
-	len = (len + page - 1) / page * page;
-	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 bpf_map__fd(s->skel->maps.tree_pids), 0);
 	if (m == MAP_FAILED)
 		return -errno;
 	s->pids = m;
+	s->pids_len = len;
 	if (s->skel->rodata->pidns_inum)
 		memset(s->pids, 0xff, s->nr_pid_words * sizeof(__u64));
 	return 0;
@@ -117,10 +116,8 @@ static int pids_map(struct probe_sched *s)
 
 static void pids_unmap(struct probe_sched *s)
 {
-	long page = sysconf(_SC_PAGESIZE);
-
 	if (s->pids)
-		munmap(s->pids, (s->nr_pid_words * sizeof(__u64) + page - 1) / page * page);
+		munmap(s->pids, s->pids_len);
 	s->pids = NULL;
 }
 
