@@ -8,9 +8,12 @@
 #include <errno.h>
 #include <malloc.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -29,6 +32,21 @@ static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels say EINVAL, and the pages fault as before */
+#endif
+
+/* makes the whole pages of [p, p + len) present and writable in one call */
+static void page_align_populate(char *p, size_t len)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)p + page - 1) / page * page;
+	uintptr_t to = ((uintptr_t)p + len) / page * page;
+
+	if (to > from)
+		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+}
+
 /*
  * libbpf 1.1 reads the kernel's BTF (5.5 MB on 6.18) afresh for each object
  * that has tp_btf programs or CO-RE relocations, and holds it twice over
@@ -40,8 +58,25 @@ static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
  */
 static void heap_keep(void)
 {
+	struct stat st;
+	size_t len;
+	char *block;
+
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	/*
+	 * The first load would still fault the pages in one at a time (each
+	 * fault ~15 us in a VM): the heap that two copies of the BTF take is
+	 * made present in one call, and given to the heap to serve them.
+	 */
+	if (stat("/sys/kernel/btf/vmlinux", &st) || st.st_size <= 0 || st.st_size > (64 << 20))
+		return;
+	len = 2 * (size_t)st.st_size + (1 << 20);
+	block = malloc(len);
+	if (!block)
+		return;
+	page_align_populate(block, len);
+	free(block);
 }
 
 /* back to glibc's initial thresholds, and the kept pages given back */
