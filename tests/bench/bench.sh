@@ -93,7 +93,8 @@ fi
 MODES=(bare adv advK advS strace perf)
 declare -A LABEL=([bare]="bare" [adv]="advisor run" [advK]="advisor run --stacks"
 	[advS]="advisor run -S" [strace]="strace -c -f" [perf]="perf trace -s"
-	[floorD]="empty programs on the default hooks" [floorS]="empty programs on -S's hooks")
+	[floorD]="empty programs on the default hooks" [floorS]="empty programs on -S's hooks"
+	[floorT]="empty programs on the default hooks, loaded around the command")
 STRACE=$(command -v strace)
 PERF=$(command -v perf)
 if [ -z "$PERF" ]; then # Debian's versioned perf_X.Y, when no perf wrapper
@@ -119,6 +120,7 @@ fi
 if [ -z "$FLOOR" ]; then
 	SKIP[floorD]="cannot build tests/bench/floor.c: $(head -1 "$tmp/floor.log")"
 	SKIP[floorS]=${SKIP[floorD]}
+	SKIP[floorT]=${SKIP[floorD]}
 fi
 for m in advK advS strace perf floorD; do
 	[ -n "${SKIP[$m]:-}" ] && echo "bench: skipping ${LABEL[$m]}: ${SKIP[$m]}"
@@ -133,6 +135,7 @@ prefix() {
 	advS) PFX=("$ADVISOR" run -q -S --) ;;
 	strace) PFX=("$STRACE" -c -f -o /dev/null --) ;;
 	perf) PFX=("$PERF" trace -s -o /dev/null --) ;;
+	floorT) PFX=("$FLOOR" "$tmp/floor.bpf.o" sched --) ;;
 	esac
 }
 
@@ -213,7 +216,7 @@ wait_quiet() { # wait_quiet [OUR_PID]: fails when the budget is spent
 # KEY.ops and KEY.switches when the workload prints them, KEY.cpu (the
 # storm's own user + system time) when it runs under the inner walltime
 measure() {
-	local key=$1 mode=$2 try b0 b1 wall cpu other clean
+	local key=$1 mode=$2 try b0 b1 wall maxrss cpu other clean
 	shift 2
 	prefix "$mode"
 	samples=$((samples + 1))
@@ -227,7 +230,7 @@ measure() {
 			return 1
 		fi
 		b1=$(busy_ns)
-		read -r wall _ _ cpu <"$tmp/w"
+		read -r wall maxrss _ cpu <"$tmp/w"
 		other=$((b1 - b0 - cpu))
 		# rusage and /proc/stat disagree by a few ticks: allow 3 a CPU. Under
 		# strace and perf trace they disagree by far more (tracer and tracee
@@ -243,6 +246,7 @@ measure() {
 	done
 	[ $clean = 0 ] && noisy=$((noisy + 1))
 	rec "$key.wall" "$wall"
+	rec "$key.maxrss" "$maxrss"
 	rec "$key.other" "$other"
 	if [ -s "$tmp/inner" ]; then
 		read -r _ _ _ cpu <"$tmp/inner"
@@ -356,7 +360,7 @@ done
 # ---- 3. start-up: advisor run -- true --------------------------------------------
 echo "start-up: 10 x advisor run -- true ($(($(date +%s) - t_start)) s)"
 for ((rep = 0; rep < 10; rep++)); do
-	for mode in $(rotate bare adv advK advS); do
+	for mode in $(rotate bare adv advK advS floorT); do
 		[ -n "${SKIP[$mode]:-}" ] && continue
 		measure "true.$mode" "$mode" true
 	done
@@ -495,12 +499,17 @@ done
 echo
 echo "start-up (median of 10, fork to reap)"
 declare -A T_TRUE
-for mode in bare adv advK advS; do
+for mode in bare adv advK advS floorT; do
 	T_TRUE[$mode]=$(calc "$(median "true.$mode.wall") / 1e6")
 done
 echo "  true: $(fmt %.1f "${T_TRUE[bare]}") ms; advisor run -q -- true: $(fmt %.1f "${T_TRUE[adv]}") ms;" \
 	"advisor run -q --stacks -- true: $(fmt %.1f "${T_TRUE[advK]}") ms;" \
 	"advisor run -q -S -- true: $(fmt %.1f "${T_TRUE[advS]}") ms"
+if [ -z "${SKIP[floorT]:-}" ]; then
+	echo "  the floor, libbpf loading the default hooks' empty programs around true" \
+		"(tests/bench/floor.c): $(fmt %.1f "${T_TRUE[floorT]}") ms, peak RSS" \
+		"$(median true.floorT.maxrss) kB (advisor run -q -- true: $(median true.adv.maxrss) kB)"
+fi
 
 echo
 echo "advisor RSS (kB): peak = ru_maxrss at exit; VmHWM and VmRSS polled every 0.5 s from 1 s on"
@@ -567,6 +576,12 @@ un_row pingpong floorD "  the floor: empty programs on the default hooks" %+.0f 
 	"(the kernel's own)" ""
 row "advisor run -q -- true" "$(fmt "%.1f ms" "${T_TRUE[adv]}")" - "<= 50 ms" \
 	"$(met "${T_TRUE[adv]}" "v <= 50")"
+if [ -n "${SKIP[floorT]:-}" ]; then
+	row "  the floor: libbpf, empty programs, around true" skipped - "(libbpf's and the kernel's own)" ""
+else
+	row "  the floor: libbpf, empty programs, around true" "$(fmt "%.1f ms" "${T_TRUE[floorT]}")" - \
+		"(libbpf's and the kernel's own)" ""
+fi
 # peak RSS: the 5 s run and the long one both within 8 MB; flat: the long
 # run's peak within 1 MiB of the 5 s run's, and its VmRSS at the end within
 # 1 MiB of the lower of its samples at 1 s and at half the run. A long run
@@ -593,6 +608,10 @@ if [ "$LONG" != 0 ]; then
 else
 	row "advisor's peak RSS, 5 s run" "$p5 kB" - "<= 8192 kB (8 MB)" "$(met "$p5" "v <= 8192")"
 	row "peak RSS over 10 min" skipped - "flat over 10 min (BENCH_LONG=0)" "?"
+fi
+if [ -z "${SKIP[floorT]:-}" ]; then
+	row "  the floor: libbpf, empty programs, around true" "$(median true.floorT.maxrss) kB" - \
+		"(libbpf's own: the kernel's BTF)" ""
 fi
 echo "  -- opt-in: --stacks is off by default; its goals hold when it is asked for"
 ratio_row getppid advK "getppid storm, advisor run --stacks" "<= 1.02x (--stacks, opt-in)" 1.02
