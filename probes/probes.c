@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <malloc.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,17 +35,6 @@ static int print_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels say EINVAL, and the pages fault as before */
 #endif
 
-/* makes the whole pages of [p, p + len) present and writable in one call */
-static void page_align_populate(char *p, size_t len)
-{
-	size_t page = sysconf(_SC_PAGESIZE);
-	uintptr_t from = ((uintptr_t)p + page - 1) / page * page;
-	uintptr_t to = ((uintptr_t)p + len) / page * page;
-
-	if (to > from)
-		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
-}
-
 /*
  * libbpf 1.1 reads the kernel's BTF (5.5 MB on 6.18) afresh for each object
  * that has tp_btf programs or CO-RE relocations, and holds it twice over
@@ -58,9 +46,9 @@ static void page_align_populate(char *p, size_t len)
  */
 static void heap_keep(void)
 {
+	size_t page = sysconf(_SC_PAGESIZE), len;
 	struct stat st;
-	size_t len;
-	char *block;
+	void *block;
 
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
@@ -71,11 +59,10 @@ static void heap_keep(void)
 	 */
 	if (stat("/sys/kernel/btf/vmlinux", &st) || st.st_size <= 0 || st.st_size > (64 << 20))
 		return;
-	len = 2 * (size_t)st.st_size + (1 << 20);
-	block = malloc(len);
-	if (!block)
+	len = (2 * (size_t)st.st_size + (1 << 20)) / page * page;
+	if (posix_memalign(&block, page, len))
 		return;
-	page_align_populate(block, len);
+	madvise(block, len, MADV_POPULATE_WRITE);
 	free(block);
 }
 
