@@ -10,8 +10,8 @@
  * busy_avg = the pool threads' busy time / the pool's life (its first
  * thread's start to its last one's end): the node start-up before the first
  * request does not dilute it; their waits for CPUs that other programs held
- * are not busy time (sum_own()). The pool's threads, in the busiest pool of the
- * tree's Node.js processes:
+ * are neither busy time nor the pool's life (sum_own()). The pool's threads,
+ * in the busiest pool of the tree's Node.js processes:
  *   by name   libuv 1.50 and later name them "libuv-worker";
  *   by batch  older libuv (Node.js 20 bundles 1.46) leaves them named as
  *             the process, like V8's helper threads: the pool is then a run
@@ -81,7 +81,9 @@ struct pool_sum {
 	int threads;
 	double busy, cpu; /* cpu here is cpu + runq */
 	double runq; /* of both */
+	double runq_sq; /* sum of each thread's runq squared: how many threads shared it */
 	__u64 start, end;
+	double life_cut; /* ns of the life that other programs' load added (sum_own()) */
 	pid_t tids[POOL_TIDS_MAX];
 };
 
@@ -110,6 +112,7 @@ static void sum_thread(struct pool_sum *s, const struct thread_profile *th, __u6
 	s->cpu += cpu;
 	s->busy += cpu + io;
 	s->runq += runq;
+	s->runq_sq += runq * runq;
 }
 
 /*
@@ -117,20 +120,30 @@ static void sum_thread(struct pool_sum *s, const struct thread_profile *th, __u6
  * load explains (own: the share the tree's own demand does, over the run),
  * as the verdict's own wall does: on a busy machine a thread woken for the
  * next call waits longer for a CPU while the last one finishes, and the
- * pool would look busier than its calls keep it.
+ * pool would look busier than its calls keep it. Those waits stretched the
+ * pool's life too: the threads that waited would have run that much sooner,
+ * so the life loses them as well, shared among the threads that did the
+ * waiting (runq^2 / sum of runq_i^2: two threads that waited alike count two,
+ * one thread beside idle ones, such as Go's sysmon, one). Otherwise a pool
+ * whose threads always hold work, starved of CPUs by other programs, reads
+ * half busy beside one hog per CPU.
  */
 static void sum_own(struct pool_sum *s, double own)
 {
 	double external = (1 - own) * s->runq;
+	double sharing = s->runq_sq > 0 ? s->runq * s->runq / s->runq_sq : 1;
 
 	s->busy -= external;
 	s->cpu -= external;
 	s->runq -= external;
+	s->life_cut = external / sharing;
 }
 
 static double sum_avg(const struct pool_sum *s)
 {
-	return s->end > s->start ? s->busy / (double)(s->end - s->start) : 0;
+	double life = (double)s->end - (double)s->start - s->life_cut;
+
+	return s->end > s->start && life > 0 ? s->busy / life : 0;
 }
 
 static bool is_pool_name(const char *comm)

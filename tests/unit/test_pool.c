@@ -149,7 +149,8 @@ Test(pool, libuv_busy_is_cpu_runq_io_over_its_life)
 /*
  * On a busy machine: the pool threads' waits for CPUs are other programs'
  * doing (the timeline's CPUs were never all the tree's), so they are not
- * busy time; the same waits with the tree's own threads filling the CPUs are.
+ * busy time, nor the pool's life (a thread's share of them: 200 ms); the
+ * same waits with the tree's own threads filling the CPUs are busy time.
  */
 Test(pool, libuv_waits_for_other_programs_cpus_are_not_busy)
 {
@@ -176,13 +177,43 @@ Test(pool, libuv_waits_for_other_programs_cpus_are_not_busy)
 			cr_expect_float_eq(v->pool.busy_avg, 2 * 850.0 / 1000, 1e-9, "%f",
 					   v->pool.busy_avg);
 		} else {
-			cr_expect_float_eq(v->pool.busy_avg, 2 * 650.0 / 1000, 1e-9, "%f",
+			cr_expect_float_eq(v->pool.busy_avg, 2 * 650.0 / 800, 1e-9, "%f",
 					   v->pool.busy_avg);
 			cr_expect_float_eq(v->pool.cpu_share, 200.0 / 650, 1e-9, "%f",
 					   v->pool.cpu_share);
 		}
 		free(f);
 	}
+}
+
+/*
+ * Two pool threads that hold a call all along, starved of CPUs by other
+ * programs: on CPU half their life, runnable behind the others' load the
+ * other half. Saturated, as they are on an idle machine.
+ */
+Test(pool, libuv_starved_of_cpus_by_other_programs_is_still_saturated)
+{
+	static struct timeline_bucket buckets[20];
+	struct fixture *f = fx_new("nodejs", 2, 2, -1);
+	const struct verdict *v;
+
+	for (int i = 0; i < 2; i++) {
+		struct thread_profile *th = fx_thread(f, "libuv-worker", 0, WALL_MS / 2);
+
+		th->runq_preempt_ns = MS(WALL_MS / 2);
+		th->blocked_ns[CAUSE_LOCK] = 0;
+	}
+	/* the tree's 1 CPU of demand a bucket beside 1 CPU of runq: none of it its own */
+	for (int b = 0; b < 20; b++)
+		buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(100), .runq_ns = MS(100) };
+	f->p.bucket_ns = MS(100);
+	f->p.nr_buckets = 20;
+	f->p.buckets = buckets;
+	v = fx_decide(f);
+	cr_expect_float_eq(v->pool.busy_avg, 2.0, 1e-9, "%f", v->pool.busy_avg);
+	cr_expect(v->pool.saturated);
+	cr_expect(!v->pool.raise, "CPU work with a thread per CPU already");
+	free(f);
 }
 
 /* CPU work with a thread per CPU already: saturated and said, but not worth raising */
