@@ -131,7 +131,7 @@ test-cli: $(BIN) $(WORKLOADS)
 
 test-integration: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests
 	ADVISOR=$(CURDIR)/$(BIN) WORKLOADS=$(CURDIR)/$(OUTPUT)/workloads \
-		$(OUTPUT)/integration-tests --jobs 1
+		tests/integration/suite.sh $(OUTPUT)/integration-tests --jobs 1
 
 # The integration suite with a CPU hog on every CPU beside it (a busy shared machine)
 test-loaded: $(BIN) $(WORKLOADS) $(OUTPUT)/integration-tests

@@ -15,4 +15,4 @@ for _ in $(seq "$(nproc)"); do
 	hogs+=($!)
 done
 echo "test-loaded: ${#hogs[@]} CPU hogs running beside the suite"
-"$tests" "$@"
+"$(dirname "$0")/suite.sh" "$tests" "$@"
