@@ -59,8 +59,8 @@
  * script runs)
  */
 #define POOL_BATCH_GAP_NS 10000000ULL
-#define POOL_CPU_WORK_MIN 0.5
-#define POOL_STRAY_MAX 0.1 /* busy share of the pool's least busy thread a stray stays under */ /* cpu_share of a pool whose work is CPU */
+#define POOL_CPU_WORK_MIN 0.5 /* cpu_share of a pool whose work is CPU */
+#define POOL_STRAY_MAX 0.1 /* busy share of the pool's least busy thread a stray stays under */
 
 const char *const pool_names[NR_POOL_KINDS] = {
 	[POOL_NONE] = "", [POOL_LIBUV] = "libuv", [POOL_GOMAXPROCS] = "GOMAXPROCS",
