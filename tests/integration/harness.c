@@ -28,6 +28,18 @@
 #define RUN_TIMEOUT_S 100.0
 #define PYTHON "/usr/bin/python3"
 
+/*
+ * The suite runs as from a terminal, whatever started it: a script's
+ * background job (`make test &`, nohup) starts with SIGINT and SIGQUIT
+ * ignored, advisor's targets would inherit that, and the Ctrl-C tests would
+ * read a target that outlived its SIGINT. Before Criterion forks its tests.
+ */
+__attribute__((constructor)) static void signals_as_from_a_terminal(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
