@@ -115,6 +115,13 @@ static void sum_thread(struct pool_sum *s, const struct thread_profile *th, __u6
 	s->runq_sq += runq * runq;
 }
 
+static double sum_avg(const struct pool_sum *s)
+{
+	double life = (double)s->end - (double)s->start - s->life_cut;
+
+	return s->end > s->start && life > 0 ? s->busy / life : 0;
+}
+
 /*
  * Leaves out of s the share of its run queue time that other programs'
  * load explains (own: the share the tree's own demand does, over the run),
@@ -126,24 +133,21 @@ static void sum_thread(struct pool_sum *s, const struct thread_profile *th, __u6
  * waiting (runq^2 / sum of runq_i^2: two threads that waited alike count two,
  * one thread beside idle ones, such as Go's sysmon, one). Otherwise a pool
  * whose threads always hold work, starved of CPUs by other programs, reads
- * half busy beside one hog per CPU.
+ * half busy beside one hog per CPU. When more threads were busy at once
+ * than waited, a wait held up only its own thread while the others ran: the
+ * life loses it shared among the busy ones, so leaving other programs out
+ * never makes the pool busier than its threads' own times say.
  */
 static void sum_own(struct pool_sum *s, double own)
 {
 	double external = (1 - own) * s->runq;
 	double sharing = s->runq_sq > 0 ? s->runq * s->runq / s->runq_sq : 1;
+	double busy_at_once = sum_avg(s);
 
 	s->busy -= external;
 	s->cpu -= external;
 	s->runq -= external;
-	s->life_cut = external / sharing;
-}
-
-static double sum_avg(const struct pool_sum *s)
-{
-	double life = (double)s->end - (double)s->start - s->life_cut;
-
-	return s->end > s->start && life > 0 ? s->busy / life : 0;
+	s->life_cut = external / (busy_at_once > sharing ? busy_at_once : sharing);
 }
 
 static bool is_pool_name(const char *comm)

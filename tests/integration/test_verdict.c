@@ -171,9 +171,13 @@ static void check_libuv_pool(const struct run *r, const char *label, int size, b
 			  "%s: busy_avg %.2f, expected near %d", label, busy, size);
 		cr_expect(strstr(advice, now), "%s: the advice names no knob: %s", label, advice);
 	} else {
-		/* three calls in flight at most */
-		cr_expect(busy > 1 && busy <= 3.05, "%s: busy_avg %.2f, expected near 3", label,
-			  busy);
+		/*
+		 * three calls in flight at most, and a worker on its way back
+		 * to the queue after its call: busy too (runnable there when
+		 * the main thread it wakes preempts it), a moment a call, so
+		 * never a fourth thread busy all along
+		 */
+		cr_expect(busy > 1 && busy < 4, "%s: busy_avg %.2f, expected near 3", label, busy);
 		cr_expect(!strstr(advice, "UV_THREADPOOL_SIZE"),
 			  "%s: an unsaturated pool's knob is named: %s", label, advice);
 	}

@@ -216,6 +216,41 @@ Test(pool, libuv_starved_of_cpus_by_other_programs_is_still_saturated)
 	free(f);
 }
 
+/*
+ * Three threads of a pool of 8 busy all along (3 calls in flight), one of
+ * them 300 ms of its 2 s behind other programs' load: the pool's life loses
+ * that wait shared among the 3 busy threads, not given whole to the one
+ * that waited, so leaving the load out reads no more than the 3 threads'
+ * own times: (3 x 2000 - 300) / (2000 - 300 / 3).
+ */
+Test(pool, libuv_one_thread_waiting_for_other_programs_does_not_stop_the_others)
+{
+	static struct timeline_bucket buckets[20];
+	struct fixture *f = fx_new("nodejs", 2, 8, -1);
+	const struct verdict *v;
+
+	for (int i = 0; i < 8; i++) {
+		struct thread_profile *th = fx_thread(f, "libuv-worker", 0, i < 3 ? WALL_MS : 0);
+
+		if (i == 0) {
+			th->cpu_ns = MS(WALL_MS - 300);
+			th->runq_preempt_ns = MS(300);
+		}
+	}
+	/* the tree's 1.5 CPUs of demand a bucket: none of its runq its own */
+	for (int b = 0; b < 20; b++)
+		buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(135), .runq_ns = MS(15) };
+	f->p.bucket_ns = MS(100);
+	f->p.nr_buckets = 20;
+	f->p.buckets = buckets;
+	v = fx_decide(f);
+	cr_expect_float_eq(v->pool.busy_avg, (3 * WALL_MS - 300) / (WALL_MS - 100), 1e-9, "%f",
+			   v->pool.busy_avg);
+	cr_expect_leq(v->pool.busy_avg, 3.0, "%f", v->pool.busy_avg);
+	cr_expect(!v->pool.saturated);
+	free(f);
+}
+
 /* CPU work with a thread per CPU already: saturated and said, but not worth raising */
 Test(pool, libuv_cpu_work_on_every_cpu_is_not_raised)
 {
