@@ -21,6 +21,7 @@ struct fixture {
 	struct profile p;
 	struct process_profile proc;
 	struct thread_profile threads[MAX_THREADS_T];
+	struct timeline_bucket buckets[20];
 	struct thresholds t;
 	struct verdict v;
 };
@@ -65,6 +66,17 @@ static struct thread_profile *fx_thread(struct fixture *f, const char *comm, dou
 	th->cpu_ns = MS(cpu_ms);
 	th->blocked_ns[CAUSE_LOCK] = MS(WALL_MS - start_ms - cpu_ms);
 	return th;
+}
+
+/* The run's timeline: 20 buckets of 100 ms, each with cpu_ms on CPU and runq_ms runnable. */
+static void fx_timeline(struct fixture *f, double cpu_ms, double runq_ms)
+{
+	for (int b = 0; b < 20; b++)
+		f->buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(cpu_ms),
+							  .runq_ns = MS(runq_ms) };
+	f->p.bucket_ns = MS(100);
+	f->p.nr_buckets = 20;
+	f->p.buckets = f->buckets;
 }
 
 static const struct verdict *fx_decide(struct fixture *f)
@@ -154,8 +166,6 @@ Test(pool, libuv_busy_is_cpu_runq_io_over_its_life)
  */
 Test(pool, libuv_waits_for_other_programs_cpus_are_not_busy)
 {
-	static struct timeline_bucket buckets[20];
-
 	for (int own = 0; own < 2; own++) {
 		struct fixture *f = fx_new("nodejs", own ? 1 : 4, 2, -1);
 		const struct verdict *v;
@@ -166,12 +176,7 @@ Test(pool, libuv_waits_for_other_programs_cpus_are_not_busy)
 		 * each: on 4 CPUs none of it is the tree's own queueing; on one
 		 * CPU (cpu 100 ms a bucket) all of it is
 		 */
-		for (int b = 0; b < 20; b++)
-			buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(own ? 100 : 20),
-							       .runq_ns = MS(20) };
-		f->p.bucket_ns = MS(100);
-		f->p.nr_buckets = 20;
-		f->p.buckets = buckets;
+		fx_timeline(f, own ? 100 : 20, 20);
 		v = fx_decide(f);
 		if (own) {
 			cr_expect_float_eq(v->pool.busy_avg, 2 * 850.0 / 1000, 1e-9, "%f",
@@ -193,7 +198,6 @@ Test(pool, libuv_waits_for_other_programs_cpus_are_not_busy)
  */
 Test(pool, libuv_starved_of_cpus_by_other_programs_is_still_saturated)
 {
-	static struct timeline_bucket buckets[20];
 	struct fixture *f = fx_new("nodejs", 2, 2, -1);
 	const struct verdict *v;
 
@@ -204,11 +208,7 @@ Test(pool, libuv_starved_of_cpus_by_other_programs_is_still_saturated)
 		th->blocked_ns[CAUSE_LOCK] = 0;
 	}
 	/* the tree's 1 CPU of demand a bucket beside 1 CPU of runq: none of it its own */
-	for (int b = 0; b < 20; b++)
-		buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(100), .runq_ns = MS(100) };
-	f->p.bucket_ns = MS(100);
-	f->p.nr_buckets = 20;
-	f->p.buckets = buckets;
+	fx_timeline(f, 100, 100);
 	v = fx_decide(f);
 	cr_expect_float_eq(v->pool.busy_avg, 2.0, 1e-9, "%f", v->pool.busy_avg);
 	cr_expect(v->pool.saturated);
@@ -225,7 +225,6 @@ Test(pool, libuv_starved_of_cpus_by_other_programs_is_still_saturated)
  */
 Test(pool, libuv_one_thread_waiting_for_other_programs_does_not_stop_the_others)
 {
-	static struct timeline_bucket buckets[20];
 	struct fixture *f = fx_new("nodejs", 2, 8, -1);
 	const struct verdict *v;
 
@@ -238,11 +237,7 @@ Test(pool, libuv_one_thread_waiting_for_other_programs_does_not_stop_the_others)
 		}
 	}
 	/* the tree's 1.5 CPUs of demand a bucket: none of its runq its own */
-	for (int b = 0; b < 20; b++)
-		buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(135), .runq_ns = MS(15) };
-	f->p.bucket_ns = MS(100);
-	f->p.nr_buckets = 20;
-	f->p.buckets = buckets;
+	fx_timeline(f, 135, 15);
 	v = fx_decide(f);
 	cr_expect_float_eq(v->pool.busy_avg, (3 * WALL_MS - 300) / (WALL_MS - 100), 1e-9, "%f",
 			   v->pool.busy_avg);
