@@ -16,12 +16,13 @@
 #define MS(x) ((__u64)((x)*1000000.0))
 #define WALL_MS 2000.0
 #define MAX_THREADS_T 16
+#define BUCKETS_T 20 /* the timeline's buckets of 100 ms: the run's 2 s */
 
 struct fixture {
 	struct profile p;
 	struct process_profile proc;
 	struct thread_profile threads[MAX_THREADS_T];
-	struct timeline_bucket buckets[20];
+	struct timeline_bucket buckets[BUCKETS_T];
 	struct thresholds t;
 	struct verdict v;
 };
@@ -68,14 +69,14 @@ static struct thread_profile *fx_thread(struct fixture *f, const char *comm, dou
 	return th;
 }
 
-/* The run's timeline: 20 buckets of 100 ms, each with cpu_ms on CPU and runq_ms runnable. */
+/* The run's timeline: each bucket of 100 ms with cpu_ms on CPU and runq_ms runnable. */
 static void fx_timeline(struct fixture *f, double cpu_ms, double runq_ms)
 {
-	for (int b = 0; b < 20; b++)
+	for (int b = 0; b < BUCKETS_T; b++)
 		f->buckets[b] = (struct timeline_bucket){ .cpu_ns = MS(cpu_ms),
 							  .runq_ns = MS(runq_ms) };
 	f->p.bucket_ns = MS(100);
-	f->p.nr_buckets = 20;
+	f->p.nr_buckets = BUCKETS_T;
 	f->p.buckets = f->buckets;
 }
 
