@@ -38,14 +38,17 @@ static void timeline_push(struct session *rs, const struct tree_totals *now)
 		.io_ns = now->io_ns - rs->last.io_ns,
 		.other_ns = now->other_ns - rs->last.other_ns,
 	}, open = { 0 }, delta;
+	const struct span_ns *reclassified = NULL;
+	size_t nr_reclassified = 0;
 
 	/*
 	 * At the last tick the episodes still open stay in the tally: the sweep
 	 * closes them into the threads' accounts, never into the totals
 	 */
-	probes_open_work(rs->probes, session_now_ns(), TIMELINE_OPEN_MIN_NS, &open);
+	probes_open_work(rs->probes, session_now_ns(), TIMELINE_OPEN_MIN_NS, &open, &reclassified,
+			 &nr_reclassified);
 	timeline_spread(&rs->timeline, &closed, &open, &rs->open_last, &delta);
-	timeline_repay(&rs->timeline, rs->prof, &delta);
+	timeline_repay(&rs->timeline, rs->prof, reclassified, nr_reclassified, &delta);
 	/* out of memory: the tick is lost, and its totals join the next one */
 	if (!timeline_add(&rs->timeline, rs->prof, &delta)) {
 		rs->last = *now;

@@ -46,19 +46,39 @@ void timeline_spread(struct timeline *tl, const struct timeline_bucket *closed,
 	}
 }
 
-void timeline_repay(struct timeline *tl, struct profile *p, struct timeline_bucket *out)
+/* Moves up to most of the debt's I/O in b to other: what it moved. */
+static __u64 give_back(struct timeline *tl, struct timeline_bucket *b, __u64 most)
+{
+	__u64 x = b->io_ns < (__u64)-tl->owed[2] ? b->io_ns : (__u64)-tl->owed[2];
+
+	if (x > most)
+		x = most;
+	b->io_ns -= x;
+	b->other_ns += x;
+	tl->owed[2] += (__s64)x;
+	return x;
+}
+
+void timeline_repay(struct timeline *tl, struct profile *p, const struct span_ns *spans,
+		    size_t nr_spans, struct timeline_bucket *out)
 {
 	__u64 moved = 0;
 
-	for (size_t i = p->nr_buckets; i-- > 0 && tl->owed[2] < 0;) {
-		struct timeline_bucket *b = &p->buckets[i];
-		__u64 x = b->io_ns < (__u64)-tl->owed[2] ? b->io_ns : (__u64)-tl->owed[2];
+	for (size_t k = 0; k < nr_spans && tl->owed[2] < 0 && p->bucket_ns; k++) {
+		__u64 from = spans[k].from_ns > p->start_ns ? spans[k].from_ns - p->start_ns : 0;
+		__u64 to = spans[k].to_ns > p->start_ns ? spans[k].to_ns - p->start_ns : 0;
 
-		b->io_ns -= x;
-		b->other_ns += x;
-		tl->owed[2] += (__s64)x;
-		moved += x;
+		for (size_t i = from / p->bucket_ns; i < p->nr_buckets && tl->owed[2] < 0; i++) {
+			__u64 lo = i * p->bucket_ns, hi = lo + p->bucket_ns;
+
+			if (lo >= to)
+				break;
+			moved += give_back(tl, &p->buckets[i],
+					   (hi < to ? hi : to) - (lo > from ? lo : from));
+		}
 	}
+	for (size_t i = p->nr_buckets; i-- > 0 && tl->owed[2] < 0;)
+		moved += give_back(tl, &p->buckets[i], (__u64)-1);
 	if (out->other_ns >= moved) {
 		out->other_ns -= moved;
 	} else {

@@ -47,12 +47,16 @@ void timeline_spread(struct timeline *tl, const struct timeline_bucket *closed,
 /*
  * An open wait tallied as I/O that closed as one a thread of the tree ended
  * (other) leaves an I/O debt: it is taken back from the buckets it was booked
- * in, latest first, and booked there as other, which this tick's out then
- * holds the less of. Without it the I/O stayed in those buckets (a phase of
- * Node's loop waiting on its pool read as I/O-bound) and the debt fell on
- * later ones.
+ * in and booked there as other, which this tick's out then holds the less of.
+ * Without it the I/O stayed in those buckets (a phase of Node's loop waiting
+ * on its pool read as I/O-bound) and the debt fell on later ones. spans are
+ * where such waits were booked (probes_open_work(); p->start_ns is bucket 0's
+ * start): each bucket gives back at most its overlap with them, so other
+ * threads' I/O beside them stays; what they do not place (a tally lost to
+ * memory) comes from the latest buckets back.
  */
-void timeline_repay(struct timeline *tl, struct profile *p, struct timeline_bucket *out);
+void timeline_repay(struct timeline *tl, struct profile *p, const struct span_ns *spans,
+		    size_t nr_spans, struct timeline_bucket *out);
 
 /*
  * Adds one tick's totals (delta) to p's timeline (p->bucket_ns starts at

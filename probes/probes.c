@@ -216,9 +216,10 @@ int probes_totals(struct probes *p, struct tree_totals *out)
 	return probe_sched_totals(p->sched, out);
 }
 
-int probes_open_work(struct probes *p, __u64 now, __u64 min_age, struct timeline_bucket *out)
+int probes_open_work(struct probes *p, __u64 now, __u64 min_age, struct timeline_bucket *out,
+		     const struct span_ns **reclassified, size_t *nr_reclassified)
 {
-	return probe_sched_open_work(p->sched, now, min_age, out);
+	return probe_sched_open_work(p->sched, now, min_age, out, reclassified, nr_reclassified);
 }
 
 int probes_drain(struct probes *p)

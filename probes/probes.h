@@ -81,8 +81,12 @@ int probes_totals(struct probes *p, struct tree_totals *out);
 /*
  * What the tree's episodes open for at least min_age ns have done by now
  * (CLOCK_MONOTONIC), which the totals do not hold yet: see probes/sched.c.
+ * *reclassified (owned by p, until the next call) gets the stretches of the
+ * waits the last call counted as I/O that closed since as waits a thread of
+ * the tree ended (other): the timeline takes them back where it booked them.
  */
-int probes_open_work(struct probes *p, __u64 now, __u64 min_age, struct timeline_bucket *out);
+int probes_open_work(struct probes *p, __u64 now, __u64 min_age, struct timeline_bucket *out,
+		     const struct span_ns **reclassified, size_t *nr_reclassified);
 
 /*
  * Moves the accounts of threads that have exited out of the kernel's maps
@@ -124,7 +128,8 @@ int probe_sched_seed_proc(struct probe_sched *s, const struct proc_info *pi);
 bool probe_sched_live(struct probe_sched *s);
 int probe_sched_totals(struct probe_sched *s, struct tree_totals *out);
 int probe_sched_open_work(struct probe_sched *s, __u64 now, __u64 min_age,
-			  struct timeline_bucket *out);
+			  struct timeline_bucket *out, const struct span_ns **reclassified,
+			  size_t *nr_reclassified);
 int probe_sched_drain(struct probe_sched *s);
 int probe_sched_collect(struct probe_sched *s, struct profile *prof);
 __u64 probe_sched_misses(struct probe_sched *s);

@@ -92,6 +92,12 @@ struct timeline_bucket {
 	__u64 other_ns;
 };
 
+/* A stretch of the run, CLOCK_MONOTONIC ns from from_ns to to_ns. */
+struct span_ns {
+	__u64 from_ns;
+	__u64 to_ns;
+};
+
 /*
  * The runtime's own concurrency settings, from the environment of the
  * process the runtime was picked from, read while it was alive (its

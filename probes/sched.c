@@ -45,6 +45,18 @@ struct probe_sched {
 		__u64 ns;
 	} *swept;
 	size_t nr_swept, cap_swept;
+	/*
+	 * The waits the last open-work tally counted as I/O (tallied[0]), the
+	 * ones this tally counts (tallied[1]), and those of the last that have
+	 * closed since as waits the tree ended (probe_sched_open_work())
+	 */
+	struct tallied_io {
+		__u32 tid;
+		__u64 ep_ts, seen_ns, internal_ns;
+	} *tallied[2];
+	size_t nr_tallied[2], cap_tallied[2];
+	struct span_ns *reclassified;
+	size_t nr_reclassified, cap_reclassified;
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -307,6 +319,47 @@ bool probe_sched_live(struct probe_sched *s)
 	return false;
 }
 
+static __u64 internal_sum(const struct thread_stats *st)
+{
+	__u64 n = 0;
+
+	for (int c = 0; c < NR_CAUSES; c++)
+		n += st->internal_ns[c];
+	return n;
+}
+
+/*
+ * Of the waits the last tally counted as I/O, those that have closed since
+ * as waits a thread of the tree ended, as the stretch the timeline booked
+ * them over (their start to the last tally). Such a close adds the whole
+ * wait to the thread's internal time; an external one adds none of it, so
+ * only internal waits after it within the tick could mistake it, and the
+ * timeline takes back no more I/O than the totals say was none.
+ */
+static void find_reclassified(struct probe_sched *s, int fd)
+{
+	struct thread_stats st;
+
+	s->nr_reclassified = 0;
+	for (size_t i = 0; i < s->nr_tallied[0]; i++) {
+		const struct tallied_io *t = &s->tallied[0][i];
+		__u64 internal;
+
+		if (bpf_map_lookup_elem(fd, &t->tid, &st) ||
+		    (st.ep_ts == t->ep_ts && st.ep_kind == EPISODE_BLOCKED_IO))
+			continue;
+		internal = internal_sum(&st);
+		/* below the last tally's: another thread's account under a reused id */
+		if (internal < t->internal_ns || internal - t->internal_ns < t->seen_ns - t->ep_ts)
+			continue;
+		if (grow((void **)&s->reclassified, &s->cap_reclassified, s->nr_reclassified + 1,
+			 sizeof(*s->reclassified)))
+			return;
+		s->reclassified[s->nr_reclassified++] =
+			(struct span_ns){ .from_ns = t->ep_ts, .to_ns = t->seen_ns };
+	}
+}
+
 /*
  * What the episodes still open have done so far, for the timeline: an
  * episode's states reach the totals only when it closes, so a long one
@@ -317,14 +370,21 @@ bool probe_sched_live(struct probe_sched *s)
  * one tally to the next.
  */
 int probe_sched_open_work(struct probe_sched *s, __u64 now, __u64 min_age,
-			  struct timeline_bucket *out)
+			  struct timeline_bucket *out, const struct span_ns **reclassified,
+			  size_t *nr_reclassified)
 {
 	int fd = bpf_map__fd(s->skel->maps.thread_stats);
 	__u32 key, next;
 	void *prev = NULL;
 	struct thread_stats st;
+	struct tallied_io *swap;
+	size_t cap;
 
 	memset(out, 0, sizeof(*out));
+	find_reclassified(s, fd);
+	*reclassified = s->reclassified;
+	*nr_reclassified = s->nr_reclassified;
+	s->nr_tallied[1] = 0;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		__u64 exec, delay;
 
@@ -337,15 +397,32 @@ int probe_sched_open_work(struct probe_sched *s, __u64 now, __u64 min_age,
 			continue;
 		if (st.ep_kind != EPISODE_RUNNING && exec == st.ep_exec_ns &&
 		    delay == st.ep_delay_ns) {
-			if (st.ep_kind == EPISODE_BLOCKED_IO)
-				out->io_ns += now - st.ep_ts;
-			else
+			if (st.ep_kind != EPISODE_BLOCKED_IO) {
 				out->other_ns += now - st.ep_ts;
+				continue;
+			}
+			out->io_ns += now - st.ep_ts;
+			/* out of memory: its close, if internal, is repaid latest first */
+			if (!grow((void **)&s->tallied[1], &s->cap_tallied[1], s->nr_tallied[1] + 1,
+				  sizeof(*s->tallied[1])))
+				s->tallied[1][s->nr_tallied[1]++] = (struct tallied_io){
+					.tid = st.tid,
+					.ep_ts = st.ep_ts,
+					.seen_ns = now,
+					.internal_ns = internal_sum(&st),
+				};
 			continue;
 		}
 		out->cpu_ns += exec > st.ep_exec_ns ? exec - st.ep_exec_ns : 0;
 		out->runq_ns += delay > st.ep_delay_ns ? delay - st.ep_delay_ns : 0;
 	}
+	swap = s->tallied[0];
+	s->tallied[0] = s->tallied[1];
+	s->tallied[1] = swap;
+	s->nr_tallied[0] = s->nr_tallied[1];
+	cap = s->cap_tallied[0];
+	s->cap_tallied[0] = s->cap_tallied[1];
+	s->cap_tallied[1] = cap;
 	return 0;
 }
 
@@ -933,5 +1010,8 @@ void probe_sched_destroy(struct probe_sched *s)
 	free(s->threads);
 	free(s->procs);
 	free(s->swept);
+	free(s->tallied[0]);
+	free(s->tallied[1]);
+	free(s->reclassified);
 	free(s);
 }

@@ -124,7 +124,7 @@ Test(timeline, reclassified_wait_is_repaid_where_it_was_booked)
 	for (int t = 1; t <= 2; t++) {
 		open = (struct timeline_bucket){ .io_ns = t * 100 * MS_NS };
 		timeline_spread(&tl, &closed, &open, &last, &out);
-		timeline_repay(&tl, &p, &out);
+		timeline_repay(&tl, &p, NULL, 0, &out);
 		cr_assert_eq(timeline_add(&tl, &p, &out), 0);
 		last = open;
 	}
@@ -132,12 +132,76 @@ Test(timeline, reclassified_wait_is_repaid_where_it_was_booked)
 	open = (struct timeline_bucket){ 0 };
 	closed = (struct timeline_bucket){ .other_ns = 250 * MS_NS };
 	timeline_spread(&tl, &closed, &open, &last, &out);
-	timeline_repay(&tl, &p, &out);
+	timeline_repay(&tl, &p, NULL, 0, &out);
 	cr_assert_eq(timeline_add(&tl, &p, &out), 0);
 	cr_expect_eq(p.buckets[0].io_ns + p.buckets[1].io_ns + p.buckets[2].io_ns, 0);
 	cr_expect_eq(p.buckets[0].other_ns, 100 * MS_NS);
 	cr_expect_eq(p.buckets[1].other_ns, 100 * MS_NS);
 	cr_expect_eq(p.buckets[2].other_ns, 50 * MS_NS);
 	cr_expect_eq(tl.owed[2], 0);
+	free(p.buckets);
+}
+
+/*
+ * Two threads: one waits 350 ms, tallied as I/O while open over buckets 0-2,
+ * and closes as a wait a sibling ended (other); the other's 100 ms of real
+ * I/O closed in bucket 2. The first's I/O goes back where its span was
+ * booked, 100 ms a bucket, and the second's stays: taken latest first, the
+ * debt emptied bucket 2 of both and left 100 ms of I/O that was none in
+ * bucket 0.
+ */
+Test(timeline, reclassified_wait_leaves_other_threads_io_beside_it)
+{
+	struct timeline tl = { 0 };
+	struct profile p = { .start_ns = 1000 * MS_NS };
+	struct timeline_bucket last = { 0 }, open, closed = { 0 }, out;
+	const struct span_ns span = { .from_ns = p.start_ns, .to_ns = p.start_ns + 300 * MS_NS };
+
+	for (int t = 1; t <= 3; t++) {
+		open = (struct timeline_bucket){ .io_ns = t * 100 * MS_NS };
+		closed = (struct timeline_bucket){ .io_ns = t == 3 ? 100 * MS_NS : 0 };
+		timeline_spread(&tl, &closed, &open, &last, &out);
+		timeline_repay(&tl, &p, NULL, 0, &out);
+		cr_assert_eq(timeline_add(&tl, &p, &out), 0);
+		last = open;
+	}
+	cr_expect_eq(p.buckets[2].io_ns, 200 * MS_NS);
+	open = (struct timeline_bucket){ 0 };
+	closed = (struct timeline_bucket){ .other_ns = 350 * MS_NS };
+	timeline_spread(&tl, &closed, &open, &last, &out);
+	timeline_repay(&tl, &p, &span, 1, &out);
+	cr_assert_eq(timeline_add(&tl, &p, &out), 0);
+	cr_expect_eq(p.buckets[0].io_ns, 0);
+	cr_expect_eq(p.buckets[1].io_ns, 0);
+	cr_expect_eq(p.buckets[2].io_ns, 100 * MS_NS, "the other thread's I/O: %llu",
+		     (unsigned long long)p.buckets[2].io_ns);
+	cr_expect_eq(p.buckets[0].other_ns, 100 * MS_NS);
+	cr_expect_eq(p.buckets[2].other_ns, 100 * MS_NS);
+	cr_expect_eq(p.buckets[3].other_ns, 50 * MS_NS);
+	cr_expect_eq(tl.owed[2], 0);
+	free(p.buckets);
+}
+
+/*
+ * A span that reaches past the buckets there are, or starts before the
+ * run (attach): the buckets it covers give back what they hold, and what
+ * they do not hold stays owed.
+ */
+Test(timeline, reclassified_span_outside_the_buckets_is_clamped)
+{
+	struct timeline tl = { .owed = { 0, 0, -(__s64)(250 * MS_NS), 0 } };
+	struct profile p = { .start_ns = 1000 * MS_NS };
+	struct timeline_bucket out = { .other_ns = 250 * MS_NS };
+	const struct span_ns span = { .from_ns = 0, .to_ns = 5000 * MS_NS };
+
+	for (int t = 0; t < 2; t++) {
+		struct timeline_bucket b = { .io_ns = 100 * MS_NS };
+
+		cr_assert_eq(timeline_add(&tl, &p, &b), 0);
+	}
+	timeline_repay(&tl, &p, &span, 1, &out);
+	cr_expect_eq(p.buckets[0].io_ns + p.buckets[1].io_ns, 0);
+	cr_expect_eq(out.other_ns, 50 * MS_NS);
+	cr_expect_eq(tl.owed[2], -(__s64)(50 * MS_NS));
 	free(p.buckets);
 }
