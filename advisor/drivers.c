@@ -164,13 +164,16 @@ static double busiest_cpu_io(const struct profile *p, const struct thresholds *t
 /* Time-weighted median of the external waits on the I/O causes. */
 static __u64 io_wait_p50(const struct profile *p)
 {
-	__u64 slots[MAX_SLOTS] = {};
+	__u64 slots[MAX_SLOTS] = {}, max = 0;
 
 	for (int c = 0; c < NR_CAUSES; c++)
-		if (CAUSE_IS_IO(c))
+		if (CAUSE_IS_IO(c)) {
 			for (int k = 0; k < MAX_SLOTS; k++)
 				slots[k] += p->waits[c].ext.slots[k];
-	return hist_weighted_median(slots, MAX_SLOTS);
+			if (p->waits[c].ext.max_ns > max)
+				max = p->waits[c].ext.max_ns;
+		}
+	return hist_weighted_median(slots, MAX_SLOTS, max);
 }
 
 /* The runq that the tree's own demand does not explain, summed over the timeline. */
@@ -428,8 +431,9 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 		if (per > tr->req_per_waiter) {
 			tr->req_per_waiter = per;
 			if (per >= REQ_OVERLAP_MIN)
-				tr->wait_p50_ns = hist_weighted_median(p->requests[k].latency.slots,
-								       MAX_SLOTS);
+				tr->wait_p50_ns = hist_weighted_median(
+					p->requests[k].latency.slots, MAX_SLOTS,
+					p->requests[k].latency.max_ns);
 		}
 	}
 	tr->async_io = tr->req_per_waiter >= REQ_OVERLAP_MIN;

@@ -92,7 +92,7 @@ static double slot_weight(size_t k)
 	return 1.5 * (double)(1ULL << k);
 }
 
-__u64 hist_weighted_median(const __u64 *slots, size_t nr_slots)
+__u64 hist_weighted_median(const __u64 *slots, size_t nr_slots, __u64 max_ns)
 {
 	double total = 0, acc = 0;
 
@@ -107,6 +107,10 @@ __u64 hist_weighted_median(const __u64 *slots, size_t nr_slots)
 		if (w > 0 && acc + w >= total / 2) {
 			double lo = (double)(1ULL << k), hi = 2 * lo;
 			double frac = (total / 2 - acc) / w; /* share of this slot needed */
+
+			/* the slot of the longest wait holds none longer than it */
+			if (max_ns && hi > (double)max_ns)
+				hi = lo > (double)max_ns ? lo : (double)max_ns;
 
 			return (__u64)(hi - frac * (hi - lo));
 		}

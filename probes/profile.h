@@ -229,8 +229,9 @@ unsigned int hist_slot(__u64 ns);
 
 /*
  * The value v such that half of the histogram's total time is in waits of at
- * least v ns (time-weighted median), interpolated inside the slot.
+ * least v ns (time-weighted median), interpolated inside the slot and never
+ * above max_ns, the longest wait it holds (0: not known).
  */
-__u64 hist_weighted_median(const __u64 *slots, size_t nr_slots);
+__u64 hist_weighted_median(const __u64 *slots, size_t nr_slots, __u64 max_ns);
 
 #endif /* ADVISOR_PROFILE_H */

@@ -62,21 +62,40 @@ Test(hist, weighted_median_is_time_weighted)
 {
 	__u64 slots[MAX_SLOTS] = { 0 };
 
-	cr_expect_eq(hist_weighted_median(slots, MAX_SLOTS), 0, "empty");
+	cr_expect_eq(hist_weighted_median(slots, MAX_SLOTS, 0), 0, "empty");
 	/* one wait: the median lies inside its slot */
 	slots[20] = 1;
-	__u64 m = hist_weighted_median(slots, MAX_SLOTS);
+	__u64 m = hist_weighted_median(slots, MAX_SLOTS, 0);
 	cr_expect(m >= 1ULL << 20 && m <= 1ULL << 21, "median %llu", (unsigned long long)m);
 	/* 1000 waits of ~1 us weigh less than 10 waits of ~1 ms: time decides */
 	memset(slots, 0, sizeof(slots));
 	slots[10] = 1000;
 	slots[20] = 10;
-	m = hist_weighted_median(slots, MAX_SLOTS);
+	m = hist_weighted_median(slots, MAX_SLOTS, 0);
 	cr_expect(m >= 1ULL << 20, "median %llu should be in the 1 ms slot", (unsigned long long)m);
 	/* and the other way round when the short waits carry most of the time */
 	slots[10] = 100000;
-	m = hist_weighted_median(slots, MAX_SLOTS);
+	m = hist_weighted_median(slots, MAX_SLOTS, 0);
 	cr_expect(m < 1ULL << 11, "median %llu should be in the 1 us slot", (unsigned long long)m);
+}
+
+/*
+ * One wait of 8.9 s (a server's helper asleep for all of a 9 s run): its
+ * slot spans 8.6-17.2 s and the slot's middle was 12.9 s, longer than the
+ * run. With the longest wait known the median stays inside 8.6-8.9 s.
+ */
+Test(hist, weighted_median_never_exceeds_the_longest_wait)
+{
+	__u64 slots[MAX_SLOTS] = { 0 }, longest = 8900000000ULL, m;
+
+	slots[hist_slot(longest)] = 1;
+	m = hist_weighted_median(slots, MAX_SLOTS, 0);
+	cr_expect_gt(m, longest, "unclamped: %llu", (unsigned long long)m);
+	m = hist_weighted_median(slots, MAX_SLOTS, longest);
+	cr_expect(m >= 1ULL << 33 && m <= longest, "median %llu", (unsigned long long)m);
+	/* a longest wait below the slot (not this histogram's): the slot's start */
+	m = hist_weighted_median(slots, MAX_SLOTS, 1000);
+	cr_expect_eq(m, 1ULL << 33);
 }
 
 Test(profile, totals_sum_every_thread)
