@@ -95,9 +95,10 @@ static void tick(struct session *rs, bool last_one)
 {
 	struct tree_totals t;
 
+	/* first: the tally looks for the threads that exited since the last among them */
+	probes_drain(rs->probes);
 	if (!probes_totals(rs->probes, &t))
 		timeline_push(rs, &t);
-	probes_drain(rs->probes);
 	if (last_one)
 		return;
 	/* the runtime is read from the live processes while they are there */

@@ -57,6 +57,7 @@ struct probe_sched {
 	size_t nr_tallied[2], cap_tallied[2];
 	struct span_ns *reclassified;
 	size_t nr_reclassified, cap_reclassified;
+	size_t threads_at_tally; /* nr_threads then: the exited ones drained since follow */
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -334,8 +335,20 @@ static __u64 internal_sum(const struct thread_stats *st)
  * them over (their start to the last tally). Such a close adds the whole
  * wait to the thread's internal time; an external one adds none of it, so
  * only internal waits after it within the tick could mistake it, and the
- * timeline takes back no more I/O than the totals say was none.
+ * timeline takes back no more I/O than the totals say was none. A thread
+ * that exited since is in the accounts drained since the last tally (the
+ * session drains before it tallies).
  */
+static bool exited_since(const struct probe_sched *s, __u32 tid, struct thread_stats *st)
+{
+	for (size_t i = s->nr_threads; i-- > s->threads_at_tally;)
+		if (s->threads[i].tid == tid) {
+			*st = s->threads[i];
+			return true;
+		}
+	return false;
+}
+
 static void find_reclassified(struct probe_sched *s, int fd)
 {
 	struct thread_stats st;
@@ -345,8 +358,10 @@ static void find_reclassified(struct probe_sched *s, int fd)
 		const struct tallied_io *t = &s->tallied[0][i];
 		__u64 internal;
 
-		if (bpf_map_lookup_elem(fd, &t->tid, &st) ||
-		    (st.ep_ts == t->ep_ts && st.ep_kind == EPISODE_BLOCKED_IO))
+		/* a wait that a sibling ended just before its thread exited (cat at EOF) */
+		if (bpf_map_lookup_elem(fd, &t->tid, &st) && !exited_since(s, t->tid, &st))
+			continue;
+		if (st.ep_ts == t->ep_ts && st.ep_kind == EPISODE_BLOCKED_IO && !st.exited)
 			continue;
 		internal = internal_sum(&st);
 		/* below the last tally's: another thread's account under a reused id */
@@ -416,6 +431,7 @@ int probe_sched_open_work(struct probe_sched *s, __u64 now, __u64 min_age,
 		out->cpu_ns += exec > st.ep_exec_ns ? exec - st.ep_exec_ns : 0;
 		out->runq_ns += delay > st.ep_delay_ns ? delay - st.ep_delay_ns : 0;
 	}
+	s->threads_at_tally = s->nr_threads;
 	swap = s->tallied[0];
 	s->tallied[0] = s->tallied[1];
 	s->tallied[1] = swap;

@@ -767,6 +767,52 @@ Test(measure, timeline_spreads_long_episodes, .timeout = 120)
 }
 
 /*
+ * A wait booked as I/O while open that a sibling ends (other) goes back from
+ * the buckets it spanned, not from the latest ones: cat waits 1.5 s on a pipe
+ * that its sibling subshell writes, while pipe_reader waits on a FIFO that a
+ * writer outside the tree feeds every 10 ms (external I/O all along). Each
+ * bucket of that stretch holds pipe_reader's I/O alone: about one thread's
+ * worth, never cat's as well early on nor nothing late (taken latest first,
+ * the 1.5 s debt emptied the buckets before cat's close of both).
+ */
+Test(measure, timeline_reclassified_wait_leaves_the_siblings_io, .timeout = 120)
+{
+	char dir[64], fifo[128], cmd[512];
+	struct run r;
+	json_object *b;
+	double bucket;
+	pid_t writer;
+	int checked = 0;
+
+	harness_require_bpf();
+	writer = fifo_fed_slowly(dir, sizeof(dir), fifo, sizeof(fifo), "200", "10");
+	snprintf(cmd, sizeof(cmd), "%s %s > /dev/null & (sleep 1.5; echo x) | cat > /dev/null; wait",
+		 workload("pipe_reader"), fifo);
+	run_advisor(&r, NULL, ARGS("sh", "-c", cmd));
+	cr_expect_eq(reap(writer, false), 0, "slow_writer failed");
+	dir_remove(dir);
+	bucket = jint(r.report, "timeline.bucket_ns");
+	b = jget(r.report, "timeline.buckets");
+	/* from 0.3 s (everyone started) to 1.3 s (before cat's wait ends) */
+	for (size_t i = 0; i < json_object_array_length(b); i++) {
+		double from = i * bucket, io = jint(json_object_array_get_idx(b, i), "io_ns") / bucket;
+
+		if (from < 0.3e9 || from + bucket > 1.3e9)
+			continue;
+		checked++;
+		cr_log_info("bucket %zu (%.1f s): %.2f threads' worth of I/O", i, from / 1e9, io);
+		cr_expect(io <= 1.3, "bucket at %.1f s: %.2f threads' worth of I/O, only "
+				     "pipe_reader waited on I/O",
+			  from / 1e9, io);
+		cr_expect(io >= 0.5, "bucket at %.1f s: %.2f threads' worth of I/O, pipe_reader "
+				     "waited on its FIFO all along",
+			  from / 1e9, io);
+	}
+	cr_expect(checked >= 5, "%d buckets of 0.3-1.3 s", checked);
+	run_free(&r);
+}
+
+/*
  * I/O requests in flight, against fio's own count and latency: every
  * 128 KiB read fio made is one io_uring request and one block request; one
  * at a time (iodepth 1) is not asynchronous, 16 kept in flight is
