@@ -110,6 +110,22 @@ Test(timeline, reclassified_episode_is_owed_not_negative)
 }
 
 /*
+ * One tick as the session makes it: spread, repay (spans: the waits
+ * reclassified since the last tick), add; last becomes open
+ */
+static void push_tick(struct timeline *tl, struct profile *p, const struct timeline_bucket *closed,
+		      const struct timeline_bucket *open, struct timeline_bucket *last,
+		      const struct span_ns *spans, size_t nr_spans)
+{
+	struct timeline_bucket out;
+
+	timeline_spread(tl, closed, open, last, &out);
+	timeline_repay(tl, p, spans, nr_spans, &out);
+	cr_assert_eq(timeline_add(tl, p, &out), 0);
+	*last = *open;
+}
+
+/*
  * A long wait tallied as I/O while open (100 ms a tick) that closes after
  * 250 ms as one a sibling ended (other): the I/O booked in the earlier
  * buckets goes back to other there, and the closing tick holds only the
@@ -119,21 +135,16 @@ Test(timeline, reclassified_wait_is_repaid_where_it_was_booked)
 {
 	struct timeline tl = { 0 };
 	struct profile p = { 0 };
-	struct timeline_bucket last = { 0 }, open, closed = { 0 }, out;
+	struct timeline_bucket last = { 0 }, open, closed = { 0 };
 
 	for (int t = 1; t <= 2; t++) {
 		open = (struct timeline_bucket){ .io_ns = t * 100 * MS_NS };
-		timeline_spread(&tl, &closed, &open, &last, &out);
-		timeline_repay(&tl, &p, NULL, 0, &out);
-		cr_assert_eq(timeline_add(&tl, &p, &out), 0);
-		last = open;
+		push_tick(&tl, &p, &closed, &open, &last, NULL, 0);
 	}
 	cr_expect_eq(p.buckets[0].io_ns + p.buckets[1].io_ns, 200 * MS_NS);
 	open = (struct timeline_bucket){ 0 };
 	closed = (struct timeline_bucket){ .other_ns = 250 * MS_NS };
-	timeline_spread(&tl, &closed, &open, &last, &out);
-	timeline_repay(&tl, &p, NULL, 0, &out);
-	cr_assert_eq(timeline_add(&tl, &p, &out), 0);
+	push_tick(&tl, &p, &closed, &open, &last, NULL, 0);
 	cr_expect_eq(p.buckets[0].io_ns + p.buckets[1].io_ns + p.buckets[2].io_ns, 0);
 	cr_expect_eq(p.buckets[0].other_ns, 100 * MS_NS);
 	cr_expect_eq(p.buckets[1].other_ns, 100 * MS_NS);
@@ -154,23 +165,18 @@ Test(timeline, reclassified_wait_leaves_other_threads_io_beside_it)
 {
 	struct timeline tl = { 0 };
 	struct profile p = { .start_ns = 1000 * MS_NS };
-	struct timeline_bucket last = { 0 }, open, closed = { 0 }, out;
+	struct timeline_bucket last = { 0 }, open, closed;
 	const struct span_ns span = { .from_ns = p.start_ns, .to_ns = p.start_ns + 300 * MS_NS };
 
 	for (int t = 1; t <= 3; t++) {
 		open = (struct timeline_bucket){ .io_ns = t * 100 * MS_NS };
 		closed = (struct timeline_bucket){ .io_ns = t == 3 ? 100 * MS_NS : 0 };
-		timeline_spread(&tl, &closed, &open, &last, &out);
-		timeline_repay(&tl, &p, NULL, 0, &out);
-		cr_assert_eq(timeline_add(&tl, &p, &out), 0);
-		last = open;
+		push_tick(&tl, &p, &closed, &open, &last, NULL, 0);
 	}
 	cr_expect_eq(p.buckets[2].io_ns, 200 * MS_NS);
 	open = (struct timeline_bucket){ 0 };
 	closed = (struct timeline_bucket){ .other_ns = 350 * MS_NS };
-	timeline_spread(&tl, &closed, &open, &last, &out);
-	timeline_repay(&tl, &p, &span, 1, &out);
-	cr_assert_eq(timeline_add(&tl, &p, &out), 0);
+	push_tick(&tl, &p, &closed, &open, &last, &span, 1);
 	cr_expect_eq(p.buckets[0].io_ns, 0);
 	cr_expect_eq(p.buckets[1].io_ns, 0);
 	cr_expect_eq(p.buckets[2].io_ns, 100 * MS_NS, "the other thread's I/O: %llu",
