@@ -101,8 +101,15 @@ static __always_inline int started(void *req, __u32 kind, __u64 born)
 	return 0;
 }
 
-/* merged: the request went into another, whose completion stands for both */
-static __always_inline int completed(void *req, bool merged)
+/*
+ * merged: the request went into another, whose completion stands for both.
+ * born: as in started(). An entry of another use of the address is stale:
+ * its completion was not seen, and this one is another program's request
+ * (or one the tree did not keep in flight) that the kernel placed there
+ * since. It leaves without a latency, which would be the time between the
+ * two uses.
+ */
+static __always_inline int completed(void *req, bool merged, __u64 born)
 {
 	__u64 key = (__u64)req;
 	struct request_start *v = bpf_map_lookup_elem(&in_flight, &key);
@@ -112,6 +119,10 @@ static __always_inline int completed(void *req, bool merged)
 	if (!v)
 		return 0;
 	kind = v->kind < NR_REQ_KINDS ? v->kind : REQ_BLOCK;
+	if (v->born != born) {
+		__sync_fetch_and_add(&counts[kind].missed, 1);
+		merged = true;
+	}
 	h = merged ? NULL : bpf_map_lookup_elem(&request_hists, &kind);
 	if (h)
 		wait_hist_add(h, bpf_ktime_get_ns() - v->ts);
@@ -181,7 +192,7 @@ int BPF_PROG(on_block_rq_issue, struct request *rq)
 SEC("tp_btf/block_rq_complete")
 int BPF_PROG(on_block_rq_complete, struct request *rq)
 {
-	return completed(rq, false);
+	return completed(rq, false, BPF_CORE_READ(rq, start_time_ns));
 }
 
 /*
@@ -195,7 +206,7 @@ int BPF_PROG(on_block_rq_merge, struct request *rq)
 	__u64 key = (__u64)rq;
 
 	bpf_map_delete_elem(&foreign, &key);
-	return completed(rq, true);
+	return completed(rq, true, BPF_CORE_READ(rq, start_time_ns));
 }
 
 /* io_uring_submit_req(req) since Linux 6.3; io_uring_submit_sqe(req, ...) before */
@@ -215,5 +226,5 @@ int BPF_PROG(on_io_uring_submit_sqe, void *req)
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(on_io_uring_complete, void *ctx_, void *req)
 {
-	return completed(req, false);
+	return completed(req, false, 0);
 }
