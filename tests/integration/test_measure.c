@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -821,6 +822,33 @@ Test(measure, timeline_reclassified_wait_leaves_the_siblings_io, .timeout = 120)
  * (submission to reaping) at both depths; with 4 KiB reads at depth 16 fio
  * itself is the bottleneck here, and its figure holds its reaping delay.
  */
+/*
+ * The reads the disk under dir completed so far and their time in the block
+ * layer, from each request's start to its completion, in ns
+ * (/sys/dev/block/M:m/stat: fields 1 and 4, that time summed in ns and shown
+ * in ms). False when the file cannot be read.
+ */
+static bool disk_reads(const char *dir, long long *reads, long long *ns)
+{
+	char path[64];
+	struct stat st;
+	long long ms;
+	FILE *f;
+	bool ok;
+
+	if (stat(dir, &st))
+		return false;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/stat", major(st.st_dev),
+		 minor(st.st_dev));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%lld %*d %*d %lld", reads, &ms) == 2;
+	fclose(f);
+	*ns = ms * 1000000;
+	return ok;
+}
+
 static void fio_requests(const char *depth, const char *engine, const char *dir, bool async)
 {
 	char file[128], arg_file[160], arg_depth[32], arg_engine[32], out[160];
@@ -828,18 +856,23 @@ static void fio_requests(const char *depth, const char *engine, const char *dir,
 	json_object *fio, *read;
 	const char *kind = !strcmp(engine, "io_uring") ? "requests.io_uring" : "requests.block";
 	char path[64];
-	double lat, ours;
-	long long ios;
+	double lat, ours, disk = 0;
+	long long ios, reads0, ns0, reads1, ns1;
+	bool disk_known;
 
 	snprintf(file, sizeof(file), "%s/f", dir);
 	snprintf(arg_file, sizeof(arg_file), "--filename=%s", file);
 	snprintf(arg_depth, sizeof(arg_depth), "--iodepth=%s", depth);
 	snprintf(arg_engine, sizeof(arg_engine), "--ioengine=%s", engine);
 	snprintf(out, sizeof(out), "--output=%s/fio.json", dir);
+	disk_known = disk_reads(dir, &reads0, &ns0);
 	run_advisor(&r, NULL,
 		    ARGS("fio", "--name=t", arg_engine, "--rw=randread", arg_file, "--size=64M",
 			 "--bs=128k", arg_depth, "--direct=1", "--runtime=1", "--time_based",
 			 "--output-format=json", out));
+	disk_known = disk_known && disk_reads(dir, &reads1, &ns1) && reads1 > reads0;
+	if (disk_known)
+		disk = (double)(ns1 - ns0) / (reads1 - reads0);
 	snprintf(path, sizeof(path), "%s/fio.json", dir);
 	fio = json_object_from_file(path);
 	cr_assert(fio, "fio wrote no JSON");
@@ -919,16 +952,24 @@ static void fio_requests(const char *depth, const char *engine, const char *dir,
 	 * sizes: 15% more is allowed) and, 128 KiB reads being mostly the
 	 * device's time, at least half. In the emulated guest fio's own time is
 	 * as long as the device's one at a time (a third), and many times it
-	 * deeper, where only the upper bound holds.
+	 * deeper, where only the upper bound holds. When another program floods
+	 * the disk, fio's requests also wait for a tag before they are requests,
+	 * which fio's latency holds and the block layer's does not: the lower
+	 * bound then takes the disk's own mean over the run (every reader's
+	 * requests, from their start to their completion) where it is lower.
 	 */
 	{
 		char k[96];
 		long long counted;
+		double floor = disk_known && disk < lat ? disk : lat;
 
 		snprintf(k, sizeof(k), "%s.latency.count", kind);
 		counted = jint(r.report, k);
-		cr_expect(ours >= (!getenv("ADVISOR_GUEST") ? 0.5 : async ? 0 : 0.33) * lat,
-			  "mean latency %.1f µs, fio's %.1f µs", ours / 1e3, lat / 1e3);
+		cr_log_info("the disk's reads over the run: mean %.1f µs%s", disk / 1e3,
+			    disk_known ? "" : " (not known)");
+		cr_expect(ours >= (!getenv("ADVISOR_GUEST") ? 0.5 : async ? 0 : 0.33) * floor,
+			  "mean latency %.1f µs, fio's %.1f µs, the disk's %.1f µs", ours / 1e3,
+			  lat / 1e3, disk / 1e3);
 		/*
 		 * the upper bound compares like with like: over fio's own
 		 * requests. More than 2% off fio's count (the bounds above allow
