@@ -244,6 +244,14 @@ static bool judge_inconclusive(const struct tree *tr, const struct thresholds *t
 		return true;
 	}
 
+	/* no busy thread, and threads parked in waits for work that never came */
+	if (!tr->nr_busy && tr->io_parked > 0) {
+		path_add(v, "open_share", tr->open_share, IDLE_OPEN_MIN, "idle");
+		set_inconclusive(v, j, JUDGED_OPEN, "idle",
+				 distance_factor(share_distance(tr->open_share, IDLE_OPEN_MIN)));
+		return true;
+	}
+
 	if (!tr->nr_busy || tr->idle_share >= t->asleep_min) {
 		const char *name;
 		double conf = 0.5;

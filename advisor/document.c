@@ -209,6 +209,7 @@ static void add_thread(struct writer *w, struct json_object *arr, const struct t
 	add_causes(w, o, "blocked_ns", t->blocked_ns);
 	add_causes(w, o, "internal_ns", t->internal_ns);
 	add_u64(w, o, "stream_ns", t->stream_ns);
+	add_u64(w, o, "open_io_ns", t->open_io_ns);
 }
 
 static void add_process(struct writer *w, struct json_object *arr,

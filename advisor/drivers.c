@@ -9,6 +9,9 @@
  *          disk, poll, ipc) that no thread of the tree ended: a pipe fed by a
  *          sibling is the tree waiting on itself, not on I/O;
  *   work   cpu + runq + io;
+ *   parked cpu + io is at least PARKED_MIN one I/O wait still open at the
+ *          end: the thread waited for work that never came (drivers.h,
+ *          io_parked), and that wait is not in its io below;
  *   busy   cpu + io >= busy_min x min(wall, life): a short-lived thread is
  *          judged on its own life, so the children of `make` count;
  *   worker a busy thread with cpu + io >= 10% of the busiest thread's, and
@@ -63,6 +66,8 @@
 #define IO_WQ_COMM "iou-wrk-"
 /* a busy thread that lived less than this share of the run is brief (see the top) */
 #define BRIEF_MAX 0.5
+/* a thread whose cpu + io is at least this share one wait still open at the end: parked */
+#define PARKED_MIN 0.9
 
 struct span {
 	__u64 start;
@@ -77,6 +82,17 @@ static double thread_io_ns(const struct thread_profile *th)
 		if (CAUSE_IS_IO(c) && th->blocked_ns[c] > th->internal_ns[c])
 			io += th->blocked_ns[c] - th->internal_ns[c];
 	return io;
+}
+
+/*
+ * The open I/O wait of a parked thread (see drivers.h, io_parked), else 0: its
+ * work was waiting for work that never came
+ */
+static double thread_parked_ns(const struct thread_profile *th)
+{
+	double open = th->open_io_ns;
+
+	return open > 0 && open >= PARKED_MIN * (th->cpu_ns + thread_io_ns(th)) ? open : 0;
 }
 
 static __u64 thread_end_ns(const struct thread_profile *th, __u64 wall)
@@ -133,7 +149,7 @@ static bool thread_busy(const struct thread_profile *th, __u64 wall, double busy
 	double life = thread_life_ns(th, wall);
 	double base = life < (double)wall ? life : (double)wall;
 
-	*cpu_io = th->cpu_ns + thread_io_ns(th);
+	*cpu_io = th->cpu_ns + thread_io_ns(th) - thread_parked_ns(th);
 	return *cpu_io > 0 && *cpu_io >= busy_min * base;
 }
 
@@ -161,19 +177,47 @@ static double busiest_cpu_io(const struct profile *p, const struct thresholds *t
 	return top;
 }
 
-/* Time-weighted median of the external waits on the I/O causes. */
-static __u64 io_wait_p50(const struct profile *p)
+/*
+ * The external waits on the I/O causes, less the parked threads' open waits
+ * (each one wait of the slot of its length): their histogram in slots, the
+ * longest wait measured in *max and the longest left in *longest. When the
+ * longest measured was a parked one, the longest left is known only to its
+ * slot: its lower end, which the longest left is not shorter than, so that a
+ * bound built on it stays one no rewrite beats.
+ */
+static void io_waits(const struct profile *p, __u64 slots[MAX_SLOTS], __u64 *max, __u64 *longest)
 {
-	__u64 slots[MAX_SLOTS] = {}, max = 0;
+	bool longest_parked = false;
 
+	memset(slots, 0, MAX_SLOTS * sizeof(*slots));
+	*max = 0;
 	for (int c = 0; c < NR_CAUSES; c++)
 		if (CAUSE_IS_IO(c)) {
 			for (int k = 0; k < MAX_SLOTS; k++)
 				slots[k] += p->waits[c].ext.slots[k];
-			if (p->waits[c].ext.max_ns > max)
-				max = p->waits[c].ext.max_ns;
+			if (p->waits[c].ext.max_ns > *max)
+				*max = p->waits[c].ext.max_ns;
 		}
-	return hist_weighted_median(slots, MAX_SLOTS, max);
+	*longest = *max;
+	for (size_t i = 0; i < p->nr_processes; i++)
+		for (size_t j = 0; j < p->processes[i].nr_threads; j++) {
+			double parked = thread_parked_ns(&p->processes[i].threads[j]);
+			unsigned int k = hist_slot((__u64)parked);
+
+			if (parked <= 0 || !slots[k])
+				continue;
+			slots[k]--;
+			if ((__u64)parked == *longest)
+				longest_parked = true;
+		}
+	if (!longest_parked)
+		return;
+	*longest = 0;
+	for (int k = MAX_SLOTS; k-- > 0;)
+		if (slots[k]) {
+			*longest = 1ULL << k;
+			break;
+		}
 }
 
 /* The runq that the tree's own demand does not explain, summed over the timeline. */
@@ -234,6 +278,9 @@ static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __
 	tr->rest += th->blocked_ns[CAUSE_OTHER];
 	/* a wait the tree ended itself is not I/O: it counts as an other wait */
 	tr->rest += internal_io;
+	/* nor is a parked thread's wait for work (see drivers.h) */
+	tr->io_parked += thread_parked_ns(th);
+	tr->rest += thread_parked_ns(th);
 	if (share > tr->busiest)
 		tr->busiest = share;
 
@@ -408,7 +455,13 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 		tr->idle_share = 1;
 	}
 
-	tr->wait_p50_ns = io_wait_p50(p);
+	{
+		__u64 slots[MAX_SLOTS], max, longest;
+
+		io_waits(p, slots, &max, &longest);
+		tr->wait_p50_ns = hist_weighted_median(slots, MAX_SLOTS, max);
+		tr->longest_wait = longest;
+	}
 	/*
 	 * A program that keeps I/O requests in flight waits in short polls for
 	 * the next completion: its requests' latency says how slow its I/O is
@@ -439,12 +492,13 @@ void tree_collect_window(const struct profile *p, const struct thresholds *t,
 	tr->async_io = tr->req_per_waiter >= REQ_OVERLAP_MIN;
 	{
 		for (int c = 0; c < NR_CAUSES; c++)
-			if (CAUSE_IS_IO(c)) {
+			if (CAUSE_IS_IO(c))
 				tr->io_open += p->waits[c].open.total_ns;
-				if (p->waits[c].ext.max_ns > tr->longest_wait)
-					tr->longest_wait = p->waits[c].ext.max_ns;
-			}
-		tr->open_share = tr->b_own_work > 0 ? tr->io_open / tr->b_own_work : 0;
+		tr->io_open = tr->io_open > tr->io_parked ? tr->io_open - tr->io_parked : 0;
+		if (tr->b_own_work > 0)
+			tr->open_share = tr->io_open / tr->b_own_work;
+		else
+			tr->open_share = tr->io_parked > 0 ? 1 : 0;
 	}
 	tr->conns_counted = p->conns.tcp_counted;
 	tr->peak_open = tr->conns_counted ? p->conns.peak_open : 0;

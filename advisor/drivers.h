@@ -91,6 +91,14 @@ struct tree {
 	double io_open;
 	double open_share;
 	double b_own_work;
+	/*
+	 * The open waits of parked threads: a thread whose cpu + io is at least
+	 * PARKED_MIN its one I/O wait still open at the end (a server's helper
+	 * on a timeout longer than the run) waited for work, and is not busy;
+	 * that wait is in neither io_open nor wait_p50. Alone (no busy thread)
+	 * they make the tree idle: open_share is then 1.
+	 */
+	double io_parked;
 
 	/*
 	 * The critical path's parts, that no rewrite shortens (see decide.c):

@@ -202,13 +202,22 @@ static void write_inconclusive(const struct tree *tr, const struct thresholds *t
 		write_idle(tr, t, j, v);
 		break;
 	case JUDGED_OPEN:
-		snprintf(v->rationale, sizeof(v->rationale),
-			 "%.0f%% of its busy threads' time (%s) was in I/O waits still open when "
-			 "the run ended (open_share %.2f >= %.2f): it was waiting for work that had "
-			 "not come (a server with no client, input not yet given, a reply still "
-			 "due), not doing I/O. Profile it while it has work.",
-			 pct(tr->open_share), fmt_ns(a, sizeof(a), tr->io_open),
-			 tr->open_share, n->threshold);
+		if (!tr->nr_busy)
+			snprintf(v->rationale, sizeof(v->rationale),
+				 "Its threads were parked: each spent its time in one I/O wait "
+				 "still open when the run ended (%s in all): it was waiting for work "
+				 "that had not come (a server with no client, input not yet given, a "
+				 "reply still due), not doing I/O. Profile it while it has work.",
+				 fmt_ns(a, sizeof(a), tr->io_parked));
+		else
+			snprintf(v->rationale, sizeof(v->rationale),
+				 "%.0f%% of its busy threads' time (%s) was in I/O waits still open "
+				 "when the run ended (open_share %.2f >= %.2f): it was waiting for "
+				 "work that had not come (a server with no client, input not yet "
+				 "given, a reply still due), not doing I/O. Profile it while it has "
+				 "work.",
+				 pct(tr->open_share), fmt_ns(a, sizeof(a), tr->io_open),
+				 tr->open_share, n->threshold);
 		snprintf(v->advice, sizeof(v->advice),
 			 "profile it under load: it was idle, waiting for work");
 		break;

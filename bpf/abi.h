@@ -98,6 +98,11 @@ struct thread_stats {
 	 */
 	__u64 stream_ns;
 	/*
+	 * Written by user space only, at the final sweep: the I/O wait (a
+	 * CAUSE_IS_IO cause) still open when the run ended, in blocked_ns too
+	 */
+	__u64 open_io_ns;
+	/*
 	 * The episode open since the last switch-out, for the timeline's
 	 * running tally: its start, the kernel's counters then, and whether
 	 * the thread blocked (EPISODE_*)

@@ -25,6 +25,7 @@ struct thread_profile {
 	__u64 blocked_ns[NR_CAUSES];
 	__u64 internal_ns[NR_CAUSES];
 	__u64 stream_ns; /* external waits on the pipe of its previous one (bpf/abi.h) */
+	__u64 open_io_ns; /* its I/O wait still open when the run ended (in blocked_ns) */
 };
 
 struct process_profile {

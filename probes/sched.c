@@ -541,6 +541,8 @@ static void close_from_account(struct probe_sched *s, struct thread_stats *st)
 	st->runq_wakeup_ns += ddelay;
 	if (st->ep_cause < NR_CAUSES)
 		st->blocked_ns[st->ep_cause] += rest;
+	if (!dcpu && !ddelay && CAUSE_IS_IO(st->ep_cause))
+		st->open_io_ns = rest;
 	sweep_wait(s, st->ep_cause, st->ep_sys, dcpu || ddelay, rest);
 }
 
@@ -575,6 +577,8 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 		st->runq_wakeup_ns += ddelay;
 		if (ts.cause < NR_CAUSES)
 			st->blocked_ns[ts.cause] += rest;
+		if (!(ts.wake & WAKE_SEEN) && CAUSE_IS_IO(ts.cause))
+			st->open_io_ns = rest;
 		sweep_wait(s, ts.cause, ts.sys, ts.wake & WAKE_SEEN, rest);
 		break;
 	case TS_AFTER_WAKEUP:
@@ -877,6 +881,7 @@ static int build_processes(struct probe_sched *s, struct profile *prof)
 			memcpy(t->blocked_ns, st->blocked_ns, sizeof(t->blocked_ns));
 			memcpy(t->internal_ns, st->internal_ns, sizeof(t->internal_ns));
 			t->stream_ns = st->stream_ns;
+			t->open_io_ns = st->open_io_ns;
 			if (t->start_ns < p->start_ns)
 				p->start_ns = t->start_ns;
 			if (t->end_ns > p->end_ns)

@@ -650,6 +650,101 @@ Test(decide, busy_then_idle_server_is_judged)
 	free(f);
 }
 
+/*
+ * A worker waiting 1.8 s in 1000 waits of ~49 ms (slot 25: slow) and `n`
+ * helpers each in poll for the whole 2 s run but 10 ms on CPU, `open_ms` of
+ * it in one wait still open at the end: postgres's checkpointer and
+ * launchers on timeouts longer than the run. A thread is busy at 1% (20 ms).
+ */
+static const struct verdict *parked_case(struct fixture *f, int n, double open_ms)
+{
+	struct thread_profile *th = fx_thread(f, 0);
+
+	th->cpu_ns = MS(200);
+	th->blocked_ns[CAUSE_NET] = MS(1800);
+	fx_waits(f, CAUSE_NET, 25, 1000);
+	for (int i = 0; i < n; i++) {
+		th = fx_thread(f, 1);
+		th->cpu_ns = MS(10);
+		th->blocked_ns[CAUSE_POLL] = MS(1990);
+		th->open_io_ns = MS(open_ms);
+		/* the open wait, the longest of all (slot 30: 1.07-2.15 s) */
+		fx_waits(f, CAUSE_POLL, 30, 1);
+		f->p.waits[CAUSE_POLL].open.total_ns += MS(open_ms);
+		f->p.waits[CAUSE_POLL].open.count++;
+	}
+	return fx_decide(f);
+}
+
+/* parked helpers are not busy: they weigh in neither the open share nor wait_p50 */
+Test(decide, parked_helpers_are_not_busy_threads)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	const struct verdict *v = parked_case(f, 3, 1990);
+
+	cr_expect_eq(v->model, MODEL_ASYNC, "model %s (%s)", model_names[v->model], v->rationale);
+	cr_expect_float_eq(v->busy_threads, 1.0, 1e-9, "busy threads %f", v->busy_threads);
+	cr_expect_lt(v->wait_p50_ns, MS(100), "wait_p50 %llu ns: the parked waits are out",
+		     (unsigned long long)v->wait_p50_ns);
+	/*
+	 * nor in the critical path: its longest single wait is the worker's,
+	 * known to its slot's lower end (33.6 ms), not a helper's 1.99 s
+	 */
+	cr_expect(!strstr(v->speedup_basis, "1.99 s"), "%s", v->speedup_basis);
+	cr_expect_gt(v->speedup_bound, 2, "bound %f (%s)", v->speedup_bound, v->speedup_basis);
+	free(f);
+}
+
+/*
+ * Around PARKED_MIN (0.9 of the helper's cpu + io, 2 s): a helper whose open
+ * wait is less than that did other work, and its open wait counts (busy
+ * threads 2); parked, the rest of its work counts alone, while 20 ms or more.
+ */
+Test(decide, parked_at_and_around_the_threshold)
+{
+	static const struct {
+		double open_ms;
+		bool parked;
+	} cases[] = {
+		{ 1799, false }, { 1800, true }, { 1801, true }, { 1980, true }, { 1990, true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture *f = fx_new(2000, 2, "native");
+		const struct verdict *v = parked_case(f, 1, cases[i].open_ms);
+
+		double rest = 2000 - cases[i].open_ms;
+		double busy = !cases[i].parked ? 2 : rest >= 20 ? 1 + rest / 2000 : 1;
+
+		cr_expect_float_eq(v->busy_threads, busy, 1e-9, "open %g ms: busy threads %f",
+				   cases[i].open_ms, v->busy_threads);
+		free(f);
+	}
+}
+
+/* only parked threads: idle, waiting for work, as a tree whose open waits dominate */
+Test(decide, only_parked_threads_are_idle)
+{
+	struct fixture *f = fx_new(2000, 2, "native");
+	struct thread_profile *th = fx_thread(f, 0);
+	const struct verdict *v;
+
+	th->cpu_ns = MS(5);
+	th->blocked_ns[CAUSE_POLL] = MS(1995);
+	th->open_io_ns = MS(1995);
+	fx_waits(f, CAUSE_POLL, 30, 1);
+	f->p.waits[CAUSE_POLL].open.total_ns = MS(1995);
+	f->p.waits[CAUSE_POLL].open.count = 1;
+	v = fx_decide(f);
+	cr_expect_eq(v->model, MODEL_INCONCLUSIVE, "model %s", model_names[v->model]);
+	cr_expect_str_eq(v->inconclusive_reason, "idle");
+	cr_expect_str_eq(v->path[v->nr_path - 1].metric, "open_share");
+	cr_expect(strstr(v->rationale, "parked") && strstr(v->rationale, "still open"), "%s",
+		  v->rationale);
+	cr_expect(sentences(v->rationale) >= 2 && sentences(v->rationale) <= 3, "%s", v->rationale);
+	free(f);
+}
+
 /* the confidence of the idle reason rises with the distance from the threshold */
 Test(decide, open_waits_confidence_rises_with_the_share)
 {
