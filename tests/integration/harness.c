@@ -183,7 +183,9 @@ void dir_remove(const char *dir)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
+		/* a folder a workload made inside (disk_io's own, left when it is killed) */
+		if (unlink(path) && errno == EISDIR)
+			dir_remove(path);
 	}
 	closedir(d);
 	rmdir(dir);

@@ -57,8 +57,8 @@ const char *source_root(void);
 /* $WORKLOADS/NAME; the string lives until the test ends. */
 const char *workload(const char *name);
 
-/* A fresh directory under /tmp that the target may use; caller removes it
- * with dir_remove(). */
+/* A fresh directory under /tmp that the target may use; caller removes it,
+ * with the folders the target made in it, with dir_remove(). */
 void dir_make(char *buf, size_t size);
 void dir_remove(const char *dir);
 
