@@ -251,6 +251,7 @@ static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __
 	double lock = pool_thread ? 0 : th->blocked_ns[CAUSE_LOCK];
 	double poll = th->blocked_ns[CAUSE_POLL], blocked = 0, internal_io = 0;
 	double share = base > 0 ? *cpu_io / base : 0;
+	double parked = thread_parked_ns(th);
 
 	for (int c = 0; c < NR_CAUSES; c++) {
 		blocked += th->blocked_ns[c];
@@ -279,8 +280,8 @@ static bool tree_add_thread(struct tree *tr, const struct thread_profile *th, __
 	/* a wait the tree ended itself is not I/O: it counts as an other wait */
 	tr->rest += internal_io;
 	/* nor is a parked thread's wait for work (see drivers.h) */
-	tr->io_parked += thread_parked_ns(th);
-	tr->rest += thread_parked_ns(th);
+	tr->io_parked += parked;
+	tr->rest += parked;
 	if (share > tr->busiest)
 		tr->busiest = share;
 

@@ -97,12 +97,14 @@ volatile __s64 sweep_start;
 
 static long sweep_one(struct bpf_map *map, __u64 *key, struct request_start *v, struct sweep *s)
 {
+	struct request_counts *c = &counts[REQ_BLOCK];
+
 	if (v->kind != REQ_BLOCK)
 		return 0;
 	if (block_request_live(*key, v))
 		s->live++;
-	else if (leave(key, &counts[REQ_BLOCK]))
-		__sync_fetch_and_add(&counts[REQ_BLOCK].missed, 1);
+	else if (leave(key, c))
+		__sync_fetch_and_add(&c->missed, 1);
 	return 0;
 }
 

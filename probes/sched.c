@@ -506,12 +506,18 @@ static __u64 now_ns(void)
  * as its next switch-out would (bpf/sched.bpf.c, close_episode()), so its
  * account covers the whole run.
  */
-/* A wait the sweep closed, into the histograms: one still open is the longest of all. */
-static void sweep_wait(struct probe_sched *s, __u32 cause, __u32 sys, bool woken, __u64 ns)
+/*
+ * A wait of st the sweep closed, into the histograms: one still open is the
+ * longest of all, and an open I/O wait is also the thread's open_io_ns.
+ */
+static void sweep_wait(struct probe_sched *s, struct thread_stats *st, __u32 cause, __u32 sys,
+		       bool woken, __u64 ns)
 {
 	if (cause >= NR_CAUSES)
 		return;
 	wait_hist_add(woken ? &s->ended[cause] : &s->open[cause], ns);
+	if (!woken && CAUSE_IS_IO(cause))
+		st->open_io_ns = ns;
 	if (!grow((void **)&s->swept, &s->cap_swept, s->nr_swept + 1, sizeof(*s->swept)))
 		s->swept[s->nr_swept++] = (struct swept_wait){ sys & (MAX_SYSCALLS - 1), ns };
 }
@@ -541,9 +547,7 @@ static void close_from_account(struct probe_sched *s, struct thread_stats *st)
 	st->runq_wakeup_ns += ddelay;
 	if (st->ep_cause < NR_CAUSES)
 		st->blocked_ns[st->ep_cause] += rest;
-	if (!dcpu && !ddelay && CAUSE_IS_IO(st->ep_cause))
-		st->open_io_ns = rest;
-	sweep_wait(s, st->ep_cause, st->ep_sys, dcpu || ddelay, rest);
+	sweep_wait(s, st, st->ep_cause, st->ep_sys, dcpu || ddelay, rest);
 }
 
 static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
@@ -577,9 +581,7 @@ static void close_open_interval(struct probe_sched *s, struct thread_stats *st)
 		st->runq_wakeup_ns += ddelay;
 		if (ts.cause < NR_CAUSES)
 			st->blocked_ns[ts.cause] += rest;
-		if (!(ts.wake & WAKE_SEEN) && CAUSE_IS_IO(ts.cause))
-			st->open_io_ns = rest;
-		sweep_wait(s, ts.cause, ts.sys, ts.wake & WAKE_SEEN, rest);
+		sweep_wait(s, st, ts.cause, ts.sys, ts.wake & WAKE_SEEN, rest);
 		break;
 	case TS_AFTER_WAKEUP:
 		st->runq_wakeup_ns += ddelay;
